@@ -1,0 +1,1 @@
+"""Benchmarks for peerjournal (see run.py)."""

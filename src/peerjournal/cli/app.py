@@ -1,0 +1,93 @@
+"""The Typer application, its global options, and the settings they carry to commands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from peerjournal import __version__
+from peerjournal.errors import PeerJournalError
+
+EXIT_USER_ERROR = 1
+
+
+class JournalGroup(TyperGroup):
+    """The one exit point for problems the user can fix: `Error: ...` on stderr, exit 1.
+
+    Usage errors stay Typer's (exit 2) and Ctrl-C is Typer's exit 130. Any
+    other exception is a bug and keeps its traceback, without local variables.
+    """
+
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except PeerJournalError as exc:
+            from peerjournal import render
+
+            render.error(str(exc))
+            raise typer.Exit(EXIT_USER_ERROR) from None
+
+
+app = typer.Typer(
+    name="peerjournal",
+    cls=JournalGroup,
+    help=(
+        "A private reflection journal for peer supporters.\n\n"
+        "After a conversation: peerjournal log. Once a week: peerjournal review. "
+        "To reread the guide: peerjournal principles."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    # Tracebacks must never print local variables: they would hold journal text.
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the global options chose, for every command to read."""
+
+    db: str | None = None
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The global settings of this run."""
+    root = ctx.find_root()
+    return root.obj if isinstance(root.obj, Settings) else Settings()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"peerjournal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help=(
+                "The journal file to use (or set PEERJOURNAL_DB). Default: see 'peerjournal path'."
+            ),
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Show the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """A private reflection journal for peer supporters."""
+    ctx.obj = Settings(db=db)

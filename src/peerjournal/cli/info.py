@@ -1,0 +1,39 @@
+"""`peerjournal path`: where the journal, the guide and the config live."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from peerjournal import paths
+from peerjournal.cli.app import app, settings
+
+
+@app.command("path")
+def path_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the locations as JSON.")] = False,
+) -> None:
+    """Show where your journal, the principles guide and your settings live."""
+    guide = paths.guide_in_use()
+    locations = {
+        "database": paths.database_location(settings(ctx).db),
+        "data": str(paths.data_dir()),
+        "guide": str(guide.path),
+        "guide_source": guide.source,
+        "config": str(paths.config_dir()),
+    }
+    if as_json:
+        typer.echo(json.dumps(locations, indent=2))
+        return
+    width = max(len(k) for k in ("database", "data folder", "guide", "config"))
+    rows = [
+        ("database", locations["database"]),
+        ("data folder", locations["data"]),
+        ("guide", f"{locations['guide']} ({guide.source})"),
+        ("config", locations["config"]),
+    ]
+    for label, value in rows:
+        typer.echo(f"{label:<{width}}  {value}")

@@ -1,0 +1,372 @@
+"""The database: engine, per-connection PRAGMAs, one session per command, and migrations.
+
+Migrations are a short list of named steps, not Alembic. The journal has a
+handful of tables that change rarely; a list of plain functions is easy to
+read, needs no extra package or config folder inside the wheel, and costs
+nothing at start-up. Each step is written with SQLAlchemy Core so that it runs
+on PostgreSQL as well. A new database is created from the models in one go and
+stamped with the latest version; a test proves it ends with the same tables
+and indexes as one walked through every step from the first.
+
+Journal mode is WAL: a `review` can read while `log` writes in another
+terminal, a crash mid-write can never corrupt the file (the write-ahead log is
+replayed or discarded), and commits are one sequential append. With
+`synchronous=FULL` a commit that returned is on disk. WAL's one cost, that it
+does not work on network filesystems, does not apply to a personal journal.
+
+Everything that only SQLite has (PRAGMAs, the file checks, the backup API)
+lives in the `_sqlite_*` functions below: that is the seam where another
+database would plug in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    event,
+    inspect,
+    select,
+)
+from sqlmodel import Session, SQLModel
+
+from peerjournal import models
+from peerjournal.errors import DatabaseError
+from peerjournal.paths import create_private_file, ensure_private_dir
+
+BUSY_TIMEOUT_MS = 10_000
+SCHEMA_VERSION_TABLE = models.SCHEMA_VERSION_TABLE
+
+_engines: dict[str, Engine] = {}
+
+
+# --- migrations --------------------------------------------------------------
+
+
+def _step_initial(conn: Connection) -> None:
+    """The first schema: entries, ratings, tags and weekly intentions.
+
+    Written out in full, not taken from the models, so it stays exactly what
+    the first release created however the models change later.
+    """
+    meta = MetaData()
+    Table(
+        "entry",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("uid", String(32), nullable=False, unique=True),
+        Column("occurred_at", DateTime, nullable=False),
+        Column("utc_offset", Integer, nullable=False),
+        Column("local_date", String(10), nullable=False),
+        Column("logged_at", DateTime, nullable=False),
+        Column("edited_at", DateTime, nullable=True),
+        Column("mode", String(20), nullable=False),
+        Column("minutes", Integer, nullable=True),
+        Column("peer", String(80), nullable=True),
+        Column("what_happened", String, nullable=False),
+        Column("so_what", String, nullable=False),
+        Column("now_what", String, nullable=False),
+        Column("feeling", Integer, nullable=True),
+        Column("shared", Boolean, nullable=False),
+        CheckConstraint("minutes IS NULL OR minutes >= 0", name="ck_entry_minutes"),
+        CheckConstraint("feeling IS NULL OR feeling BETWEEN 1 AND 5", name="ck_entry_feeling"),
+        Index("ix_entry_local_date", "local_date"),
+        Index("ix_entry_occurred_at", "occurred_at"),
+    )
+    Table(
+        "rating",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("entry_id", Integer, ForeignKey("entry.id", ondelete="CASCADE"), nullable=False),
+        Column("slug", String(64), nullable=False),
+        Column("principle_name", String(200), nullable=False),
+        Column("score", Integer, nullable=False),
+        Column("note", String, nullable=True),
+        CheckConstraint("score BETWEEN 1 AND 5", name="ck_rating_score"),
+        UniqueConstraint("entry_id", "slug", name="uq_rating_entry_slug"),
+        Index("ix_rating_slug", "slug"),
+    )
+    Table(
+        "tag",
+        meta,
+        Column(
+            "entry_id",
+            Integer,
+            ForeignKey("entry.id", ondelete="CASCADE"),
+            primary_key=True,
+            nullable=False,
+        ),
+        Column("name", String(64), primary_key=True, nullable=False),
+        Index("ix_tag_name", "name"),
+    )
+    Table(
+        "intention",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("period_start", String(10), nullable=False),
+        Column("period_end", String(10), nullable=False, unique=True),
+        Column("text", String, nullable=False),
+        Column("written_at", DateTime, nullable=False),
+    )
+    Table(SCHEMA_VERSION_TABLE, meta, Column("version", Integer, nullable=False))
+    meta.create_all(conn)
+
+
+def _step_entry_edit_history(conn: Connection) -> None:
+    """Keep each entry's earlier wording when it is edited."""
+    meta = MetaData()
+    Table("entry", meta, Column("id", Integer, primary_key=True))
+    Table(
+        "entry_edit",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("entry_id", Integer, ForeignKey("entry.id", ondelete="CASCADE"), nullable=False),
+        Column("edited_at", DateTime, nullable=False),
+        Column("previous", String, nullable=False),
+        Index("ix_entry_edit_entry_id", "entry_id"),
+    )
+    meta.tables["entry_edit"].create(conn)
+
+
+# Append only: the position of a step is the schema version it brings a database to.
+MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
+    ("initial", _step_initial),
+    ("entry_edit_history", _step_entry_edit_history),
+)
+LATEST_VERSION = len(MIGRATIONS)
+
+_version_table = Table(SCHEMA_VERSION_TABLE, MetaData(), Column("version", Integer, nullable=False))
+
+
+def _read_version(conn: Connection) -> int | None:
+    if not inspect(conn).has_table(SCHEMA_VERSION_TABLE):
+        return None
+    return conn.execute(select(_version_table.c.version)).scalar_one_or_none()
+
+
+def _write_version(conn: Connection, version: int) -> None:
+    conn.execute(_version_table.delete())
+    conn.execute(_version_table.insert().values(version=version))
+
+
+def create_latest(conn: Connection) -> None:
+    """A new database: every table from the models, stamped with the latest version."""
+    SQLModel.metadata.create_all(conn)
+    _version_table.create(conn, checkfirst=True)
+    _write_version(conn, LATEST_VERSION)
+
+
+def migrate(conn: Connection, start: int, stop: int = LATEST_VERSION) -> None:
+    """Apply the steps that bring a database from version `start` to `stop`."""
+    for version in range(start, stop):
+        _name, step = MIGRATIONS[version]
+        step(conn)
+        _write_version(conn, version + 1)
+
+
+# --- engines and sessions ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open journal database and where it lives."""
+
+    engine: Engine
+    location: str
+    path: Path | None
+
+
+def connect(location: str) -> Database:
+    """Open the database at `location` (a file path or URL), creating and upgrading it.
+
+    The engine is built on the first call and reused for the rest of the
+    process; PRAGMAs are set on every new connection.
+    """
+    if location in _engines:
+        engine = _engines[location]
+        return Database(engine, location, _sqlite_path(location))
+    path = _sqlite_path(location)
+    if path is not None:
+        _sqlite_prepare_file(path)
+        url = f"sqlite:///{path}"
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_configure(engine)
+    else:
+        engine = create_engine(location)
+    database = Database(engine, location, path)
+    _bring_up_to_date(database)
+    _engines[location] = engine
+    return database
+
+
+def dispose_all() -> None:
+    """Close every engine (tests use this between journals)."""
+    for engine in _engines.values():
+        engine.dispose()
+    _engines.clear()
+
+
+@contextmanager
+def session_scope(database: Database, *, write: bool = True) -> Iterator[Session]:
+    """One session for one command: committed when the block ends, rolled back on error.
+
+    A writing session takes the write lock at its start (BEGIN IMMEDIATE on
+    SQLite), so two processes logging at once queue for the busy timeout
+    instead of failing half way.
+    """
+    bind = database.engine.execution_options(peerjournal_write=write)
+    session = Session(bind=bind, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _bring_up_to_date(database: Database) -> None:
+    if database.path is not None:
+        found = _sqlite_inspect_file(database.path)
+        if found is not None and found > LATEST_VERSION:
+            raise _too_new(database.location, found)
+    with database.engine.connect() as conn:
+        conn = conn.execution_options(peerjournal_write=True)
+        with conn.begin():
+            version = _read_version(conn)
+            if version is None:
+                if inspect(conn).get_table_names():
+                    raise DatabaseError(
+                        f"{database.location} is not a peerjournal journal. "
+                        "Point --db at your journal file, or at a new file name to start one."
+                    )
+                create_latest(conn)
+                return
+            if version > LATEST_VERSION:
+                raise _too_new(database.location, version)
+            if version == LATEST_VERSION:
+                return
+    if database.path is not None:
+        _sqlite_backup(database.path, f"before-upgrade-v{version}")
+    with database.engine.connect() as conn:
+        conn = conn.execution_options(peerjournal_write=True)
+        with conn.begin():
+            current = _read_version(conn) or 0
+            migrate(conn, current)
+
+
+def _too_new(location: str, version: int) -> DatabaseError:
+    return DatabaseError(
+        f"The journal {location} was written by a newer peerjournal "
+        f"(schema {version}; this one knows up to {LATEST_VERSION}). "
+        "It was left untouched: upgrade with 'pip install --upgrade peerjournal'."
+    )
+
+
+# --- the SQLite seam -----------------------------------------------------------
+
+
+def _sqlite_path(location: str) -> Path | None:
+    if "://" not in location:
+        return Path(location)
+    if location.startswith("sqlite:///"):
+        return Path(location.removeprefix("sqlite:///"))
+    return None
+
+
+def _sqlite_prepare_file(path: Path) -> None:
+    """Create the folder (0700) and the file (0600) before SQLite does, whatever the umask."""
+    ensure_private_dir(path.parent)
+    if not path.exists():
+        create_private_file(path)
+
+
+def _sqlite_configure(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event, not pysqlite, decide when a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("peerjournal_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _sqlite_inspect_file(path: Path) -> int | None:
+    """The schema version of an existing file, read without changing a byte of it.
+
+    A file that is not an SQLite database, or is damaged, is refused here,
+    before anything writes to it.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise _damaged(path, exc) from None
+    try:
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if SCHEMA_VERSION_TABLE not in tables:
+            return None
+        row = conn.execute(f"SELECT version FROM {SCHEMA_VERSION_TABLE}").fetchone()
+        return int(row[0]) if row else None
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
+    finally:
+        conn.close()
+
+
+def _damaged(path: Path, exc: Exception) -> DatabaseError:
+    return DatabaseError(
+        f"The journal {path} cannot be read ({exc}); it was left untouched. "
+        "Restore a backup with 'peerjournal restore FILE'."
+    )
+
+
+def _sqlite_backup(path: Path, label: str) -> Path:
+    """A consistent copy of the live database beside it, 0600, through SQLite's backup API."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix or '.db'}")
+    create_private_file(target)
+    source = sqlite3.connect(path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    with suppress(FileNotFoundError):
+        target.chmod(0o600)
+    return target

@@ -1,0 +1,183 @@
+"""The journal service: add, read, change and remove entries, inside one session per command."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from peerjournal.errors import EntryNotFound
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from peerjournal.models import Entry
+
+MODES = ("in-person", "phone", "text", "video", "group", "other")
+
+
+@dataclass(frozen=True)
+class RatingRecord:
+    """One principle's score for one conversation."""
+
+    slug: str
+    name: str
+    score: int
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """Everything a supporter gives about one conversation, before it is saved."""
+
+    occurred_at: datetime
+    mode: str
+    minutes: int | None = None
+    peer: str | None = None
+    what_happened: str = ""
+    so_what: str = ""
+    now_what: str = ""
+    feeling: int | None = None
+    ratings: tuple[RatingRecord, ...] = ()
+    tags: tuple[str, ...] = ()
+    shared: bool = False
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """A saved entry with its ratings and tags, independent of any database session."""
+
+    id: int
+    uid: str
+    occurred_at: datetime
+    utc_offset: int
+    local_date: str
+    logged_at: datetime
+    edited_at: datetime | None
+    mode: str
+    minutes: int | None
+    peer: str | None
+    what_happened: str
+    so_what: str
+    now_what: str
+    feeling: int | None
+    shared: bool
+    ratings: tuple[RatingRecord, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def local_time(self) -> datetime:
+        """When it happened, on the clock where the supporter was."""
+        return self.occurred_at.astimezone(timezone(timedelta(minutes=self.utc_offset)))
+
+
+class Journal:
+    """The journal's operations over one open session. Flushes; the scope commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_entry(self, new: NewEntry) -> EntryRecord:
+        """Save an entry with its ratings and tags (they commit together or not at all)."""
+        from peerjournal.models import Entry, Rating, Tag
+
+        if new.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be time-zone aware")
+        offset = new.occurred_at.utcoffset() or timedelta(0)
+        entry = Entry(
+            uid=uuid.uuid4().hex,
+            occurred_at=new.occurred_at,
+            utc_offset=int(offset.total_seconds() // 60),
+            local_date=new.occurred_at.date().isoformat(),
+            logged_at=datetime.now(UTC),
+            mode=new.mode,
+            minutes=new.minutes,
+            peer=new.peer,
+            what_happened=new.what_happened,
+            so_what=new.so_what,
+            now_what=new.now_what,
+            feeling=new.feeling,
+            shared=new.shared,
+        )
+        self.session.add(entry)
+        self.session.flush()
+        assert entry.id is not None
+        for rating in new.ratings:
+            self.session.add(
+                Rating(
+                    entry_id=entry.id,
+                    slug=rating.slug,
+                    principle_name=rating.name,
+                    score=rating.score,
+                    note=rating.note,
+                )
+            )
+        for tag in dict.fromkeys(new.tags):
+            self.session.add(Tag(entry_id=entry.id, name=tag))
+        self.session.flush()
+        return self.get_entry(entry.id)
+
+    def get_entry(self, entry_id: int) -> EntryRecord:
+        """The entry with this number, or EntryNotFound."""
+        from peerjournal.models import Entry
+
+        entry = self.session.get(Entry, entry_id)
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        return self._record(entry)
+
+    def delete_entry(self, entry_id: int) -> None:
+        """Remove an entry with its ratings, tags and edit history."""
+        from peerjournal.models import Entry
+
+        entry = self.session.get(Entry, entry_id)
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        self.session.delete(entry)
+        self.session.flush()
+
+    def _record(self, entry: Entry) -> EntryRecord:
+        from sqlmodel import select
+
+        from peerjournal.models import Rating, Tag
+
+        assert entry.id is not None
+        ratings = self.session.exec(
+            select(Rating).where(Rating.entry_id == entry.id).order_by(Rating.id)  # type: ignore[arg-type]
+        ).all()
+        tags = self.session.exec(
+            select(Tag.name).where(Tag.entry_id == entry.id).order_by(Tag.name)
+        ).all()
+        return EntryRecord(
+            id=entry.id,
+            uid=entry.uid,
+            occurred_at=entry.occurred_at,
+            utc_offset=entry.utc_offset,
+            local_date=entry.local_date,
+            logged_at=entry.logged_at,
+            edited_at=entry.edited_at,
+            mode=entry.mode,
+            minutes=entry.minutes,
+            peer=entry.peer,
+            what_happened=entry.what_happened,
+            so_what=entry.so_what,
+            now_what=entry.now_what,
+            feeling=entry.feeling,
+            shared=entry.shared,
+            ratings=tuple(RatingRecord(r.slug, r.principle_name, r.score, r.note) for r in ratings),
+            tags=tuple(tags),
+        )
+
+
+@contextmanager
+def open_journal(location: str | None = None, *, write: bool = True) -> Iterator[Journal]:
+    """Open the journal for one command: committed at the end, rolled back on any error."""
+    from peerjournal import db
+    from peerjournal.paths import database_location
+
+    database = db.connect(database_location(location))
+    with db.session_scope(database, write=write) as session:
+        yield Journal(session)

@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own journal home and a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from peerjournal import db
+from peerjournal.cli import app
+
+ISOLATED_VARIABLES = (
+    "PEERJOURNAL_DB",
+    "PEERJOURNAL_PRINCIPLES",
+    "VISUAL",
+    "EDITOR",
+    "NO_COLOR",
+    "FORCE_COLOR",
+)
+
+
+@pytest.fixture(autouse=True)
+def journal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point PEERJOURNAL_HOME at a fresh folder, so no test touches a real journal."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("PEERJOURNAL_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.setenv("COLUMNS", "100")
+    for name in ISOLATED_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    yield home
+    db.dispose_all()
+
+
+@pytest.fixture
+def run() -> Iterator[RunCli]:
+    yield RunCli()
+
+
+class RunCli:
+    """Invoke the real Typer app in-process, as a user would from a shell."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> Result:
+        return self.runner.invoke(app, list(args), input=input, prog_name="peerjournal")

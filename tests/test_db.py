@@ -1,0 +1,188 @@
+"""Storage: schema versions, migrations, PRAGMAs, permissions, and whole-or-nothing saves."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from peerjournal import db
+from peerjournal.errors import DatabaseError
+from peerjournal.journal import NewEntry, RatingRecord, open_journal
+
+
+def schema_of(path: Path) -> dict[str, Any]:
+    """Tables, columns, keys, indexes and constraints, as SQLAlchemy reflects them."""
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        inspector = inspect(engine)
+        schema: dict[str, Any] = {}
+        for table in sorted(inspector.get_table_names()):
+            schema[table] = {
+                "columns": [
+                    (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+                ],
+                "pk": inspector.get_pk_constraint(table)["constrained_columns"],
+                "fks": sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"], str(f["options"]))
+                    for f in inspector.get_foreign_keys(table)
+                ),
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in inspector.get_indexes(table)
+                ),
+                "unique": sorted(
+                    tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)
+                ),
+                "checks": sorted(c["sqltext"] for c in inspector.get_check_constraints(table)),
+            }
+        return schema
+    finally:
+        engine.dispose()
+
+
+def build_version(path: Path, version: int) -> None:
+    """A database exactly as the code at `version` left it."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        db.migrate(conn, 0, version)
+    engine.dispose()
+
+
+def test_fresh_and_migrated_databases_have_the_same_schema(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.db"
+    db.connect(str(fresh))
+    migrated = tmp_path / "migrated.db"
+    build_version(migrated, 1)
+    db.connect(str(migrated))
+    assert schema_of(migrated) == schema_of(fresh)
+    assert "entry_edit" in schema_of(fresh)
+
+
+def test_an_older_database_is_backed_up_then_upgraded_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    build_version(path, 1)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO entry (uid, occurred_at, utc_offset, local_date, logged_at, mode,"
+            " what_happened, so_what, now_what, shared)"
+            " VALUES ('u1', '2026-11-20 14:00:00', 60, '2026-11-20', '2026-11-20 15:00:00',"
+            " 'phone', 'We talked.', '', '', 0)"
+        )
+    conn.close()
+    before = path.read_bytes()
+
+    with open_journal(str(path)) as journal:
+        entry = journal.get_entry(1)
+    assert entry.what_happened == "We talked."
+    assert entry.occurred_at == datetime(2026, 11, 20, 14, tzinfo=UTC)
+
+    backups = list(tmp_path.glob("journal.before-upgrade-v1.*.db"))
+    assert len(backups) == 1
+    assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
+    with sqlite3.connect(backups[0]) as copy:
+        assert copy.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        assert copy.execute("SELECT what_happened FROM entry").fetchone() == ("We talked.",)
+    copy.close()
+    assert len(before) > 0
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (db.LATEST_VERSION,)
+    conn.close()
+
+
+def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    db.connect(str(path))
+    db.dispose_all()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("UPDATE schema_version SET version = 99")
+    conn.close()
+    assert not list(tmp_path.glob("*-wal"))
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match=r"newer peerjournal .*schema 99") as caught:
+        db.connect(str(path))
+    assert "untouched" in str(caught.value)
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*-wal"))
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="restore") as caught:
+        db.connect(str(path))
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_a_foreign_sqlite_database_is_not_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.close()
+    with pytest.raises(DatabaseError, match="not a peerjournal journal"):
+        db.connect(str(path))
+
+
+def test_every_connection_gets_the_pragmas(tmp_path: Path) -> None:
+    database = db.connect(str(tmp_path / "journal.db"))
+    with database.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
+def test_folder_and_file_are_private_whatever_the_umask(journal_home: Path) -> None:
+    old = os.umask(0)
+    try:
+        with open_journal() as journal:
+            journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="phone"))
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(journal_home.stat().st_mode) == 0o700
+    for name in ("journal.db", "journal.db-wal"):
+        assert stat.S_IMODE((journal_home / name).stat().st_mode) == 0o600, name
+
+
+def test_an_entry_and_its_ratings_commit_together_or_not_at_all(journal_home: Path) -> None:
+    bad = NewEntry(
+        occurred_at=datetime.now(UTC),
+        mode="phone",
+        what_happened="kept only if everything saves",
+        ratings=(RatingRecord("empathy", "Empathy", 4), RatingRecord("hope", "Hope", 9)),
+    )
+    with pytest.raises(Exception, match="CHECK constraint failed"), open_journal() as journal:
+        journal.add_entry(bad)
+    with sqlite3.connect(journal_home / "journal.db") as conn:
+        assert conn.execute("SELECT count(*) FROM entry").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM rating").fetchone() == (0,)
+    conn.close()
+
+
+def test_deleting_an_entry_removes_its_ratings_and_tags(journal_home: Path) -> None:
+    with open_journal() as journal:
+        saved = journal.add_entry(
+            NewEntry(
+                occurred_at=datetime.now(UTC),
+                mode="video",
+                ratings=(RatingRecord("empathy", "Empathy", 4),),
+                tags=("warmline",),
+            )
+        )
+        assert saved.tags == ("warmline",)
+        journal.delete_entry(saved.id)
+    with sqlite3.connect(journal_home / "journal.db") as conn:
+        counts = [
+            conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("rating", "tag")
+        ]
+    conn.close()
+    assert counts == [0, 0]
