@@ -186,3 +186,34 @@ def test_deleting_an_entry_removes_its_ratings_and_tags(journal_home: Path) -> N
         ]
     conn.close()
     assert counts == [0, 0]
+
+
+def test_entry_filter_selects_by_local_day_and_tag(journal_home: Path) -> None:
+    from datetime import date, timedelta, timezone
+
+    from sqlmodel import col, select
+
+    from peerjournal.journal import EntryFilter
+    from peerjournal.models import Entry
+
+    late_evening = timezone(timedelta(hours=-5))
+    with open_journal() as journal:
+        for day, tag in ((1, "warmline"), (2, "group"), (3, "warmline")):
+            journal.add_entry(
+                NewEntry(
+                    # 23:30 local is the next day in UTC: the local day must count.
+                    occurred_at=datetime(2026, 11, day, 23, 30, tzinfo=late_evening),
+                    mode="phone",
+                    tags=(tag,),
+                )
+            )
+        session = journal.session
+
+        def days(flt: EntryFilter) -> list[str]:
+            query = select(Entry.local_date).where(*flt.conditions())
+            return list(session.exec(query.order_by(col(Entry.local_date))).all())
+
+        assert days(EntryFilter()) == ["2026-11-01", "2026-11-02", "2026-11-03"]
+        assert days(EntryFilter(since=date(2026, 11, 2))) == ["2026-11-02", "2026-11-03"]
+        assert days(EntryFilter(until=date(2026, 11, 1))) == ["2026-11-01"]
+        assert days(EntryFilter(tag="warmline")) == ["2026-11-01", "2026-11-03"]

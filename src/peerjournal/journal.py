@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 from peerjournal.errors import EntryNotFound
 
@@ -17,6 +17,31 @@ if TYPE_CHECKING:
     from peerjournal.models import Entry
 
 MODES = ("in-person", "phone", "text", "video", "group", "other")
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries a listing, search or export covers: local days inclusive, and a tag."""
+
+    since: date | None = None
+    until: date | None = None
+    tag: str | None = None
+
+    def conditions(self) -> list[Any]:
+        """SQLAlchemy conditions on Entry for this filter (empty: every entry)."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry, Tag
+
+        found: list[Any] = []
+        if self.since is not None:
+            found.append(col(Entry.local_date) >= self.since.isoformat())
+        if self.until is not None:
+            found.append(col(Entry.local_date) <= self.until.isoformat())
+        if self.tag is not None:
+            tagged = select(Tag.entry_id).where(Tag.name == self.tag)
+            found.append(col(Entry.id).in_(tagged))
+        return found
 
 
 @dataclass(frozen=True)
