@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -309,7 +310,7 @@ def _intention_text(review: Review) -> Text:
     return body
 
 
-def _reflection_lines(reflection: ReflectionRecord, *, peer: bool = True) -> Text:
+def _reflection_lines(reflection: ReflectionRecord, *, peer: bool = True) -> Group:
     when = reflection.local_time
     head = Text(f"#{reflection.id} · {day_label(when.date())} {when:%H:%M} · ", style="bold")
     head.append(inert(_MODE_NAMES.get(reflection.mode, reflection.mode)))
@@ -320,15 +321,18 @@ def _reflection_lines(reflection: ReflectionRecord, *, peer: bool = True) -> Tex
         head.append(inert(reflection.peer))
     if reflection.feeling is not None:
         head.append(f" · feeling {reflection.feeling}/5")
+    parts: list[Text | Padding] = [head]
     for label, text in (
         ("What happened", reflection.what_happened),
         ("So what", reflection.so_what),
         ("Now what", reflection.now_what),
     ):
         if text.strip():
-            head.append(f"\n  {label}: ", style="italic")
-            head.append(inert(shorten(text, REFLECTION_SHOWN_CHARS, reflection.id)))
-    return head
+            line = Text(f"{label}: ", style="italic")
+            line.append(inert(shorten(text, REFLECTION_SHOWN_CHARS, reflection.id)))
+            # Wrapped lines stay indented under their prompt, easy to tell apart.
+            parts.append(Padding(line, (0, 0, 0, 2)))
+    return Group(*parts)
 
 
 def review_screen(
@@ -345,8 +349,8 @@ def review_screen(
     screen.print(_principle_table(review))
     screen.print(
         Text(
-            "Trend: one mark per week, oldest first, on a 1-to-5 scale; "
-            f"{_NO_DATA_MARK} and {_NO_DATA_NUMBER} mean nothing was rated that week.",
+            f"Trend: one mark a week, oldest first ({_BARS[0]} is 1, {_BARS[-1]} is 5); "
+            f"{_NO_DATA_MARK} and {_NO_DATA_NUMBER}: not rated that week.",
             style="dim",
         )
     )
@@ -362,6 +366,7 @@ def review_screen(
         return
     screen.print(Text("Your reflections this week", style="bold underline"))
     for reflection in reflections:
+        screen.print()
         screen.print(_reflection_lines(reflection))
     if total > len(reflections):
         more = total - len(reflections)

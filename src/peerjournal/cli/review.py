@@ -99,7 +99,8 @@ def review_command(
     location = settings(ctx).db
     with open_journal(location, write=False) as journal:
         queries = ReviewQueries(journal.session)
-        if not queries.has_entries():
+        # Scripts get the same JSON shape, nulls and all, even from a new journal.
+        if not as_json and not queries.has_entries():
             render.review_empty()
             return
         result = _gather(queries, guide, windows, weeks)
