@@ -260,7 +260,9 @@ def test_half_past_eleven_on_sunday_belongs_to_sunday(
     local_zone(zone)
     day = date.fromisoformat(sunday)
     late = datetime(day.year, day.month, day.day, 23, 30).astimezone()
-    after_midnight = datetime(day.year, day.month, day.day + 1, 0, 30).astimezone()
+    after_midnight = (
+        datetime(day.year, day.month, day.day, 0, 30) + timedelta(days=1)
+    ).astimezone()
     seed(
         _entry(late, minutes=20, rates={"empathy": 2}),
         _entry(after_midnight, minutes=5, rates={"empathy": 5}),
@@ -500,3 +502,57 @@ def test_markdown_file_is_private(run: RunCli, three_weeks: list[int], tmp_path:
     assert str(target) in result.stderr
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text(encoding="utf-8").startswith("# Peer support review: Mon 23 Mar")
+
+
+# --- the intention, typed at a terminal -----------------------------------------
+
+
+def _review_in_a_terminal(journal_home: Path, answer: str) -> str:
+    import sys
+
+    import pexpect
+
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "NO_COLOR": "1"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "peerjournal", "review", "--until", UNTIL],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 100),
+    )
+    child.expect("One thing you mean to practise next week")
+    child.expect("Intention: ")
+    child.sendline(answer)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return str(child.before)
+
+
+@pytest.mark.pty
+def test_this_weeks_intention_is_asked_for_and_stored(
+    run: RunCli, three_weeks: list[int], journal_home: Path
+) -> None:
+    said = _review_in_a_terminal(journal_home, "Ask before I advise.")
+    assert "Saved" in said
+    # Next week's review looks back on it.
+    data = review_json(run, "--until", "2026-04-05")
+    assert data["intention"] == {
+        "period": {"start": "2026-03-23", "end": "2026-03-29"},
+        "text": "Ask before I advise.",
+    }
+
+
+@pytest.mark.pty
+def test_enter_skips_the_intention(run: RunCli, three_weeks: list[int], journal_home: Path) -> None:
+    said = _review_in_a_terminal(journal_home, "")
+    assert "Saved" not in said
+    assert review_json(run, "--until", "2026-04-05")["intention"] is None
+
+
+def test_review_has_help(run: RunCli) -> None:
+    result = run("review", "--help")
+    assert result.exit_code == 0, result.output
+    for option in ("--until", "--week", "--weeks", "--json", "--principle", "--markdown"):
+        assert option in result.stdout
