@@ -89,12 +89,7 @@ def review_command(
 
     if file is not None and not markdown:
         raise InvalidValue(f"A file name ('{file}') goes only with --markdown.")
-    if until is not None and week is not None:
-        raise InvalidValue("Use either --until or --week, not both.")
-    last_day = (
-        reviewing.parse_week(week) if week else reviewing.parse_until(until or "today", today())
-    )
-    windows = reviewing.query_windows(last_day, weeks)
+    windows = reviewing.query_windows(_last_day(until, week), weeks)
     guide = load_guide()
     location = settings(ctx).db
     with open_journal(location, write=False) as journal:
@@ -129,6 +124,17 @@ def review_command(
 def today() -> date:
     """Today on the supporter's own clock."""
     return date.today()
+
+
+def _last_day(until: str | None, week: str | None) -> date:
+    """The review's last day from --until or --week (default: today)."""
+    from peerjournal.review import parse_until, parse_week
+
+    if until is not None and week is not None:
+        raise InvalidValue("Use either --until or --week, not both.")
+    if week is not None:
+        return parse_week(week)
+    return parse_until(until or "today", today())
 
 
 def _gather(queries: ReviewQueries, guide: Guide, spans: tuple[Window, ...], weeks: int) -> Review:
