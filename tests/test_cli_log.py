@@ -235,3 +235,73 @@ def test_a_failed_save_keeps_the_text_and_says_where(
     assert kept is not None and kept.what_happened == "words I must not lose"
     monkeypatch.undo()
     assert entries(run) == []
+
+
+def guided(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+
+
+SKIP_RATINGS = [""] * 8
+
+
+def test_guided_privacy_guard_offers_to_rewrite_the_answer(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    typed = [
+        "", "", "", "",  # when, mode, minutes, peer
+        "Write to sam@example.com", "", "", "",  # the reflection
+        *SKIP_RATINGS, "", "",  # ratings, feeling, tags
+        "e",  # edit the flagged answer
+        "Wrote to them by email", "",
+        "",  # save
+    ]  # fmt: skip
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "»sam@example.com«" in result.stderr
+    assert entries(run)[0]["what_happened"] == "Wrote to them by email"
+
+
+def test_guided_privacy_guard_can_keep_the_answer(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "", "mail sam@example.com", "", "", "", *SKIP_RATINGS, "", "", "k", ""]
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert entries(run)[0]["what_happened"] == "mail sam@example.com"
+
+
+def test_guided_flags_answer_their_steps(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "A note", "", "", "", *SKIP_RATINGS, "", "n"]
+    result = run("log", "--mode", "video", "--feeling", "2", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Kind of contact" not in result.stderr
+    assert "Not saved" in result.stderr
+    kept = drafts.load()
+    assert kept is not None
+    assert (kept.mode, kept.feeling, kept.what_happened) == ("video", 2, "A note")
+    assert entries(run) == []
+
+
+def test_end_of_input_mid_flow_keeps_the_draft_and_exits_130(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="\nphone\n25\n")
+    assert result.exit_code == 130, result.output
+    assert "kept in" in result.stderr
+    kept = drafts.load()
+    assert kept is not None and (kept.mode, kept.minutes) == ("phone", 25)
+    assert entries(run) == []
+
+
+def test_stopping_before_typing_anything_keeps_no_draft(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    assert "nothing to keep" in result.stderr
+    assert drafts.load() is None

@@ -340,7 +340,7 @@ class GuidedFlow:
                 if accept(self.line(prompt)):
                     return
             except InvalidValue as exc:
-                render.hint(str(exc))
+                render.hint(f"  {exc}")
 
     # The steps ----------------------------------------------------------------
 
@@ -419,13 +419,17 @@ class GuidedFlow:
 
     def ask_text(self, field_name: str, prompt: str) -> None:
         """A multi-line answer, kept in the draft line by line."""
-        existing = getattr(self.draft, field_name)
-        label = f"  {prompt}"
-        if self.editing and existing:
-            render.notice(f"{label}\n  Now: {existing}")
-            label = "  Type a new answer, or press Enter to keep it"
-        render.notice(label)
+        existing: str = getattr(self.draft, field_name)
+        render.notice(f"  {prompt}")
         lines: list[str] = []
+        if existing and self.editing:
+            render.notice(f"  Now: {existing}")
+            render.hint("  Type a new answer, or press Enter to keep this one.")
+        elif existing:
+            # A resumed draft: carry on from the last line that was kept.
+            render.notice(f"  So far: {existing}")
+            render.hint("  Carry on writing, or press Enter if it is complete.")
+            lines = existing.splitlines()
         while True:
             answer = self.line("  > ", exact=True)
             if not answer.strip():
@@ -433,8 +437,6 @@ class GuidedFlow:
             lines.append(answer)
             setattr(self.draft, field_name, "\n".join(lines))
             self.keep()
-        if not lines and not self.editing:
-            setattr(self.draft, field_name, "")
 
     def ask_ratings(self) -> None:
         render.step(
