@@ -41,10 +41,11 @@ def list_command(
     from peerjournal.dates import parse_day
     from peerjournal.journal import EntryFilter, entry_as_dict, open_journal
 
+    tags = logflow.parse_tags([tag] if tag else [])
     where = EntryFilter(
         since=parse_day(since) if since else None,
         until=parse_day(until) if until else None,
-        tag=logflow.parse_tags([tag])[0] if tag and logflow.parse_tags([tag]) else None,
+        tag=tags[0] if tags else None,
     )
     with open_journal(settings(ctx).db, write=False) as journal:
         records = journal.list_entries(where, number or None)
@@ -85,7 +86,8 @@ def delete_command(
         try:
             sure = typer.confirm(f"Delete entry #{entry_id} for good?", err=True)
         except typer.Abort:
-            sure = False
+            render.notice("Stopped. Nothing was deleted.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         if not sure:
             render.notice("Nothing was deleted.")
             return
@@ -135,8 +137,13 @@ def edit_command(
     changes = logflow.to_new_entry(
         draft, guide, shared=record.shared, names={r.slug: r.name for r in record.ratings}
     )
-    with open_journal(db) as journal:
-        updated = journal.edit_entry(entry_id, changes)
+    try:
+        with open_journal(db) as journal:
+            updated = journal.edit_entry(entry_id, changes)
+    except BaseException:
+        drafts.save(draft, path)
+        render.notice(f"Entry #{entry_id} was not changed. Your new answers are kept in {path}.")
+        raise
     drafts.discard(path)
     render.notice(f"Entry #{entry_id} changed; the earlier version is kept in its history.")
     if as_json:
