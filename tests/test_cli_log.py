@@ -305,3 +305,11 @@ def test_stopping_before_typing_anything_keeps_no_draft(
     assert result.exit_code == 130, result.output
     assert "nothing to keep" in result.stderr
     assert drafts.load() is None
+
+
+@pytest.mark.parametrize("command", ["log", "list", "show", "edit", "delete"])
+def test_every_command_explains_itself(run: RunCli, command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+    assert len(result.stdout.split("Usage:")[1].splitlines()) > 3

@@ -26,7 +26,10 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
 def list_command(
     ctx: typer.Context,
     number: Annotated[
-        int, typer.Option("-n", "--number", min=0, help="How many entries to show (0: all).")
+        int,
+        typer.Option(
+            "-n", "--number", min=0, metavar="N", help="How many entries to show (0: all)."
+        ),
     ] = 20,
     since: Annotated[
         str | None, typer.Option(metavar="DAY", help="Only from this day on, e.g. 2026-03-01.")
@@ -34,7 +37,9 @@ def list_command(
     until: Annotated[
         str | None, typer.Option(metavar="DAY", help="Only up to this day, e.g. yesterday.")
     ] = None,
-    tag: Annotated[str | None, typer.Option(help="Only entries with this tag.")] = None,
+    tag: Annotated[
+        str | None, typer.Option(metavar="TAG", help="Only entries with this tag.")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Your recent entries, newest first."""

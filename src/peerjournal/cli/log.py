@@ -57,18 +57,27 @@ def log_command(
     ctx: typer.Context,
     when: Annotated[
         str | None,
-        typer.Option(help="When it happened: now, 'today 14:30', 'yesterday 3pm', '2 hours ago'."),
+        typer.Option(
+            metavar="WHEN",
+            help="When it happened: now, 'today 14:30', 'yesterday 3pm', '2 hours ago'.",
+        ),
     ] = None,
     mode: Annotated[
         str | None,
         typer.Option(
+            metavar="KIND",
             help="Kind of contact: in-person, phone, text, video, group or other "
-            f"(default when not given: {logflow.DEFAULT_MODE})."
+            f"(default when not given: {logflow.DEFAULT_MODE}).",
         ),
     ] = None,
-    minutes: Annotated[int | None, typer.Option(help="How long it lasted, in minutes.")] = None,
+    minutes: Annotated[
+        int | None, typer.Option(metavar="N", help="How long it lasted, in minutes.")
+    ] = None,
     peer: Annotated[
-        str | None, typer.Option(help="The peer's initials or a pseudonym, never a full name.")
+        str | None,
+        typer.Option(
+            metavar="ALIAS", help="The peer's initials or a pseudonym, never a full name."
+        ),
     ] = None,
     note: Annotated[
         str | None,
@@ -86,9 +95,11 @@ def log_command(
         ),
     ] = None,
     feeling: Annotated[
-        int | None, typer.Option(help="How you feel after the conversation, 1-5.")
+        int | None, typer.Option(metavar="N", help="How you feel after the conversation, 1-5.")
     ] = None,
-    tag: Annotated[list[str] | None, typer.Option(help="A tag (repeat for more).")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="A tag (repeat for more).")
+    ] = None,
     editor: Annotated[
         bool, typer.Option("--editor", help="Write the reflection in $VISUAL or $EDITOR.")
     ] = False,
