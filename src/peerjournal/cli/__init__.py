@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from peerjournal.cli import entries, info, log, principles  # noqa: F401  (registers the commands)
+from peerjournal.cli import (  # noqa: F401  (registers the commands)
+    entries,
+    info,
+    log,
+    principles,
+    review,
+)
 from peerjournal.cli.app import app
 
 
