@@ -188,26 +188,11 @@ def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRec
     missing = logflow.missing_input(draft)
     if missing:
         raise InvalidValue(missing)
-    _check_privacy(draft, strict=options.strict_privacy)
+    logflow.check_privacy(draft, strict=options.strict_privacy)
     new = logflow.to_new_entry(draft, guide)
     record = _save(new, db, lambda: logflow.keep_after_failure(draft, reuse=None))
     render.saved(record.id, logflow.feedback(new, guide))
     return record
-
-
-def _check_privacy(draft: Draft, *, strict: bool) -> None:
-    found = logflow.privacy_findings(draft)
-    if not found:
-        return
-    for field_name, label, findings in found:
-        render.privacy_warning(label, getattr(draft, field_name) or "", findings)
-    if strict:
-        kinds = sorted({f.kind for _, _, findings in found for f in findings})
-        raise InvalidValue(
-            f"Not saved: it may identify someone ({', '.join(kinds)}). Change those words, "
-            "or leave out --strict-privacy to save it anyway."
-        )
-    render.notice("Saved anyway. You can change it with: peerjournal edit ID")
 
 
 def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecord | None:

@@ -247,6 +247,22 @@ def privacy_findings(draft: Draft) -> list[tuple[str, str, list[Finding]]]:
     return found
 
 
+def check_privacy(draft: Draft, *, strict: bool) -> None:
+    """Warn on stderr about what looks identifying; with `strict`, refuse to go on."""
+    found = privacy_findings(draft)
+    if not found:
+        return
+    for field_name, label, findings in found:
+        render.privacy_warning(label, getattr(draft, field_name) or "", findings)
+    if strict:
+        kinds = sorted({f.kind for _, _, findings in found for f in findings})
+        raise InvalidValue(
+            f"Not saved: it may identify someone ({', '.join(kinds)}). Change those words, "
+            "or leave out --strict-privacy to save it anyway."
+        )
+    render.notice("Saved anyway; you can change it later with: peerjournal edit ID")
+
+
 def feedback(entry: NewEntry, guide: Guide) -> str:
     """One line to take away: the principle rated lowest with a question, or something kind."""
     if not entry.ratings:
