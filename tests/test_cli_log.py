@@ -313,3 +313,15 @@ def test_every_command_explains_itself(run: RunCli, command: str) -> None:
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.stdout
     assert len(result.stdout.split("Usage:")[1].splitlines()) > 3
+
+
+def test_the_summary_shows_typed_text_inert(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "", HOSTILE.replace("\x00", ""), "", "", "", *SKIP_RATINGS, "", "", ""]
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    summary = result.stderr.split("Your entry")[1]
+    assert "[bold]not bold[/]" in summary and "[link=https://x]link[/link]" in summary
+    assert "\\x1b]0;title\\x07" in summary and "\\u202eevil" in summary
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert entries(run)[0]["what_happened"] == HOSTILE.replace("\x00", "")
