@@ -174,3 +174,16 @@ def test_edit_by_prompts_keeps_what_enter_keeps(
     assert entry["feeling"] == 4
     assert entry["tags"] == ["warmline"]
     assert entry["local_time"].startswith("2026-03-01T09:00")
+
+
+@pytest.mark.usefixtures("three")
+def test_an_edit_that_changes_nothing_leaves_no_history(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    result = run("edit", "3", input="\n" * 40)
+    assert result.exit_code == 0, result.output
+    assert "Nothing changed" in result.stderr
+    assert "Last edited" not in run("show", "3").stdout
+    with open_journal() as journal:
+        assert journal.edit_history(3) == []

@@ -48,6 +48,21 @@ class Draft:
         """The three reflection answers joined, for a preview or a check."""
         return "\n".join(t for t in (self.what_happened, self.so_what, self.now_what) if t)
 
+    def content(self) -> tuple[object, ...]:
+        """The answers alone (not the progress), to tell whether anything changed."""
+        return (
+            self.occurred_at,
+            self.mode,
+            self.minutes,
+            self.peer,
+            self.what_happened,
+            self.so_what,
+            self.now_what,
+            sorted(self.ratings.items()),
+            self.feeling,
+            sorted(self.tags),
+        )
+
     def mark_done(self, step: str) -> None:
         if step not in self.done:
             self.done.append(step)

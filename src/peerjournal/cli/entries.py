@@ -140,6 +140,10 @@ def edit_command(
         if asked is None:
             return
         draft = asked
+    if draft.content() == _draft_of(record).content():
+        drafts.discard(path)
+        render.notice(f"Nothing changed; entry #{entry_id} is as it was.")
+        return
     changes = logflow.to_new_entry(
         draft, guide, shared=record.shared, names={r.slug: r.name for r in record.ratings}
     )
