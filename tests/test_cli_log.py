@@ -325,3 +325,48 @@ def test_the_summary_shows_typed_text_inert(run: RunCli, monkeypatch: pytest.Mon
     assert "\\x1b]0;title\\x07" in summary and "\\u202eevil" in summary
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert entries(run)[0]["what_happened"] == HOSTILE.replace("\x00", "")
+
+
+def test_a_full_name_as_alias_is_refused_with_strict_privacy(run: RunCli) -> None:
+    warned = run("log", "--note", "ok", "--peer", "John Smith")
+    assert warned.exit_code == 0, warned.output
+    assert "full name" in warned.stderr
+    refused = run("log", "--note", "ok", "--peer", "John Smith", "--strict-privacy")
+    assert refused.exit_code == 1, refused.output
+    assert "full name" in refused.stderr and "Not saved" in refused.stderr
+    assert len(entries(run)) == 1
+
+
+def test_a_phone_number_in_the_note_is_pointed_at(run: RunCli) -> None:
+    result = run("log", "--note", "They gave me 555-123-4567 to call back", "--strict-privacy")
+    assert result.exit_code == 1, result.output
+    assert "»555-123-4567«" in result.stderr
+    assert entries(run) == []
+
+
+def test_an_ordinary_reflection_raises_no_alarm(run: RunCli) -> None:
+    note = (
+        "On Monday R. called the warmline. I listened more than I talked. "
+        "Empathy and Mutual Respect felt strong; Hope was harder. I will ask before advising."
+    )
+    result = run("log", "--note", note, "--peer", "R.", "--strict-privacy")
+    assert result.exit_code == 0, result.output
+    assert "identify" not in result.stderr
+
+
+@pytest.mark.parametrize("when", ["tomorrow", "in 3 days", "2999-01-01"])
+def test_a_time_in_the_future_is_refused(run: RunCli, when: str) -> None:
+    result = run("log", "--when", when, "--note", "x")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ")
+    assert entries(run) == []
+
+
+def test_yesterday_afternoon_is_stored_on_yesterdays_local_day(run: RunCli) -> None:
+    from datetime import date, timedelta
+
+    result = run("log", "--when", "yesterday 3pm", "--note", "x", "--json")
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert saved["local_date"] == (date.today() - timedelta(days=1)).isoformat()
+    assert "T15:00:00" in saved["local_time"]

@@ -129,7 +129,7 @@ def edit_command(
             raise InvalidValue(
                 f"The reflection came back empty; entry #{entry_id} was not changed."
             )
-        logflow.check_privacy(draft, strict=False)
+        logflow.check_privacy(draft, guide, strict=False)
     elif not stdin_is_terminal():
         raise InvalidValue(
             "Editing asks questions, so it needs a terminal; to change the reflection "

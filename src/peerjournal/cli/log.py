@@ -188,7 +188,7 @@ def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRec
     missing = logflow.missing_input(draft)
     if missing:
         raise InvalidValue(missing)
-    logflow.check_privacy(draft, strict=options.strict_privacy)
+    logflow.check_privacy(draft, guide, strict=options.strict_privacy)
     new = logflow.to_new_entry(draft, guide)
     record = _save(new, db, lambda: logflow.keep_after_failure(draft, reuse=None))
     render.saved(record.id, logflow.feedback(new, guide))

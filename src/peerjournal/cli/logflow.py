@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -230,10 +231,14 @@ def to_new_entry(
     )
 
 
-def privacy_findings(draft: Draft) -> list[tuple[str, str, list[Finding]]]:
-    """Each answer that looks identifying: (field, its label, what was found)."""
+def privacy_findings(draft: Draft, guide: Guide) -> list[tuple[str, str, list[Finding]]]:
+    """Each answer that looks identifying: (field, its label, what was found).
+
+    The words of the guide's principle names are never taken for a person's name.
+    """
     from peerjournal.privacy import scan
 
+    known = {word for p in guide.principles for word in re.findall(r"\w+", p.name)}
     found = []
     checks = [("peer", "peer alias", draft.peer or "")]
     checks += [
@@ -241,15 +246,15 @@ def privacy_findings(draft: Draft) -> list[tuple[str, str, list[Finding]]]:
         for name, prompt in REFLECTION_PROMPTS
     ]
     for name, label, text in checks:
-        findings = scan(text) if text else []
+        findings = scan(text, known_words=known) if text else []
         if findings:
             found.append((name, label, findings))
     return found
 
 
-def check_privacy(draft: Draft, *, strict: bool) -> None:
+def check_privacy(draft: Draft, guide: Guide, *, strict: bool) -> None:
     """Warn on stderr about what looks identifying; with `strict`, refuse to go on."""
-    found = privacy_findings(draft)
+    found = privacy_findings(draft, guide)
     if not found:
         return
     for field_name, label, findings in found:
@@ -524,7 +529,7 @@ class GuidedFlow:
         """Show what looks identifying and offer to re-enter that answer, until it is kept."""
         kept: set[str] = set()
         while True:
-            found = [f for f in privacy_findings(self.draft) if f[0] not in kept]
+            found = [f for f in privacy_findings(self.draft, self.guide) if f[0] not in kept]
             if not found:
                 return
             field_name, label, findings = found[0]
