@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +99,33 @@ class EntryRecord:
         return self.occurred_at.astimezone(timezone(timedelta(minutes=self.utc_offset)))
 
 
+def entry_as_dict(record: EntryRecord) -> dict[str, Any]:
+    """An entry as plain JSON-ready data: for `--json` and for the edit history."""
+    return {
+        "id": record.id,
+        "uid": record.uid,
+        "occurred_at": record.occurred_at.isoformat(),
+        "local_time": record.local_time.isoformat(),
+        "local_date": record.local_date,
+        "utc_offset": record.utc_offset,
+        "logged_at": record.logged_at.isoformat(),
+        "edited_at": record.edited_at.isoformat() if record.edited_at else None,
+        "mode": record.mode,
+        "minutes": record.minutes,
+        "peer": record.peer,
+        "what_happened": record.what_happened,
+        "so_what": record.so_what,
+        "now_what": record.now_what,
+        "feeling": record.feeling,
+        "shared": record.shared,
+        "ratings": [
+            {"slug": r.slug, "name": r.name, "score": r.score, "note": r.note}
+            for r in record.ratings
+        ],
+        "tags": list(record.tags),
+    }
+
+
 class Journal:
     """The journal's operations over one open session. Flushes; the scope commits."""
 
@@ -163,6 +190,138 @@ class Journal:
             raise EntryNotFound(entry_id)
         self.session.delete(entry)
         self.session.flush()
+
+    def list_entries(self, where: EntryFilter, limit: int | None = None) -> list[EntryRecord]:
+        """Entries matching the filter, newest first; at most `limit` of them."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        query = (
+            select(Entry)
+            .where(*where.conditions())
+            .order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        entries = self.session.exec(query).all()
+        return self._records(entries)
+
+    def edit_entry(self, entry_id: int, changes: NewEntry) -> EntryRecord:
+        """Replace an entry's content, keeping its previous version in the edit history."""
+        import json
+
+        from sqlmodel import col, delete
+
+        from peerjournal.models import Entry, EntryEdit, Rating, Tag
+
+        entry = self.session.get(Entry, entry_id)
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        if changes.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be time-zone aware")
+        before = entry_as_dict(self._record(entry))
+        now = datetime.now(UTC)
+        self.session.add(
+            EntryEdit(
+                entry_id=entry_id,
+                edited_at=now,
+                previous=json.dumps(before, ensure_ascii=False),
+            )
+        )
+        offset = changes.occurred_at.utcoffset() or timedelta(0)
+        entry.occurred_at = changes.occurred_at
+        entry.utc_offset = int(offset.total_seconds() // 60)
+        entry.local_date = changes.occurred_at.date().isoformat()
+        entry.edited_at = now
+        entry.mode = changes.mode
+        entry.minutes = changes.minutes
+        entry.peer = changes.peer
+        entry.what_happened = changes.what_happened
+        entry.so_what = changes.so_what
+        entry.now_what = changes.now_what
+        entry.feeling = changes.feeling
+        entry.shared = changes.shared
+        self.session.add(entry)
+        self.session.exec(delete(Rating).where(col(Rating.entry_id) == entry_id))
+        self.session.exec(delete(Tag).where(col(Tag.entry_id) == entry_id))
+        for rating in changes.ratings:
+            self.session.add(
+                Rating(
+                    entry_id=entry_id,
+                    slug=rating.slug,
+                    principle_name=rating.name,
+                    score=rating.score,
+                    note=rating.note,
+                )
+            )
+        for tag in dict.fromkeys(changes.tags):
+            self.session.add(Tag(entry_id=entry_id, name=tag))
+        self.session.flush()
+        return self.get_entry(entry_id)
+
+    def edit_history(self, entry_id: int) -> list[tuple[datetime, dict[str, Any]]]:
+        """Earlier versions of an entry, oldest first: when each edit replaced it, and what."""
+        import json
+
+        from sqlmodel import col, select
+
+        from peerjournal.models import EntryEdit
+
+        rows = self.session.exec(
+            select(EntryEdit)
+            .where(EntryEdit.entry_id == entry_id)
+            .order_by(col(EntryEdit.edited_at), col(EntryEdit.id))
+        ).all()
+        return [(row.edited_at, json.loads(row.previous)) for row in rows]
+
+    def _records(self, entries: Sequence[Entry]) -> list[EntryRecord]:
+        """Records for many entries with two queries in all, not two per entry."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Rating, Tag
+
+        ids = [e.id for e in entries if e.id is not None]
+        ratings: dict[int, list[RatingRecord]] = {i: [] for i in ids}
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        if ids:
+            for r in self.session.exec(
+                select(Rating).where(col(Rating.entry_id).in_(ids)).order_by(col(Rating.id))
+            ):
+                ratings[r.entry_id].append(RatingRecord(r.slug, r.principle_name, r.score, r.note))
+            for t in self.session.exec(
+                select(Tag).where(col(Tag.entry_id).in_(ids)).order_by(col(Tag.name))
+            ):
+                tags[t.entry_id].append(t.name)
+        return [
+            replace(
+                self._bare_record(e),
+                ratings=tuple(ratings[e.id]),  # type: ignore[index]
+                tags=tuple(tags[e.id]),  # type: ignore[index]
+            )
+            for e in entries
+        ]
+
+    @staticmethod
+    def _bare_record(entry: Entry) -> EntryRecord:
+        assert entry.id is not None
+        return EntryRecord(
+            id=entry.id,
+            uid=entry.uid,
+            occurred_at=entry.occurred_at,
+            utc_offset=entry.utc_offset,
+            local_date=entry.local_date,
+            logged_at=entry.logged_at,
+            edited_at=entry.edited_at,
+            mode=entry.mode,
+            minutes=entry.minutes,
+            peer=entry.peer,
+            what_happened=entry.what_happened,
+            so_what=entry.so_what,
+            now_what=entry.now_what,
+            feeling=entry.feeling,
+            shared=entry.shared,
+        )
 
     def _record(self, entry: Entry) -> EntryRecord:
         from sqlmodel import select
