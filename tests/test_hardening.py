@@ -135,3 +135,44 @@ def test_no_command_opens_a_network_connection(run: RunCli, no_network: list[Any
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
     assert no_network == []
+
+
+def test_a_full_disk_is_a_plain_error_and_the_text_is_kept_as_a_draft(
+    run: RunCli, journal_home: Path
+) -> None:
+    from sqlalchemy import event
+
+    from peerjournal import db, drafts
+
+    first = run("log", "--note", "a first entry", "--no-input")
+    assert first.exit_code == 0, first.output
+    engine = db._engines[str(journal_home / "journal.db")]
+
+    @event.listens_for(engine, "connect")
+    def no_room_to_grow(dbapi_connection: Any, _record: Any) -> None:
+        # SQLite's own "disk is full": the file may not grow by a single page.
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    engine.dispose()
+    words = "a long reflection that needs new pages " * 400
+    result = run("log", "--note", words, "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "Error: " in result.stderr and "disk is full" in result.stderr
+    assert "Traceback" not in result.output
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == words.strip()
+
+
+def test_with_nowhere_to_write_the_text_is_printed_back(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("PEERJOURNAL_HOME", str(blocker))
+    result = run("log", "--note", "words I must not lose", "--rate", "hope=4", "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "cannot be created" in result.stderr
+    assert "words I must not lose" in result.stdout
+    assert "hope=4" in result.stdout
+    assert "Traceback" not in result.output

@@ -19,6 +19,17 @@ class DraftUnreadable(PeerJournalError):
     """The draft file exists but is not a draft peerjournal can read."""
 
 
+class DraftNotKept(PeerJournalError):
+    """The draft could not be written; its words travel with the error to be printed back."""
+
+    def __init__(self, path: Path, reason: OSError, draft: Draft) -> None:
+        super().__init__(
+            f"What you wrote could not be kept in {path} ({reason.strerror or reason}); "
+            "it is printed below so you can copy it somewhere safe."
+        )
+        self.unsaved_text = draft.readable()
+
+
 @dataclass
 class Draft:
     """The answers given so far for one entry (a new one, or an edit of `entry_id`).
@@ -62,6 +73,29 @@ class Draft:
             self.feeling,
             sorted(self.tags),
         )
+
+    def readable(self) -> str:
+        """Every answer given, as plain text a person can copy back in."""
+        lines: list[str] = []
+        if self.occurred_at is not None:
+            lines.append(f"When: {self.occurred_at.isoformat(sep=' ', timespec='minutes')}")
+        for label, value in (("Kind", self.mode), ("Minutes", self.minutes), ("Peer", self.peer)):
+            if value is not None:
+                lines.append(f"{label}: {value}")
+        for label, text in (
+            ("What happened?", self.what_happened),
+            ("So what?", self.so_what),
+            ("Now what?", self.now_what),
+        ):
+            if text:
+                lines.extend((label, text))
+        if self.ratings:
+            lines.append("Ratings: " + ", ".join(f"{k}={v}" for k, v in self.ratings.items()))
+        if self.feeling is not None:
+            lines.append(f"Feeling: {self.feeling}")
+        if self.tags:
+            lines.append("Tags: " + ", ".join(self.tags))
+        return "\n".join(lines)
 
     def mark_done(self, step: str) -> None:
         if step not in self.done:
@@ -163,7 +197,10 @@ def load(path: Path | None = None) -> Draft | None:
 def save(draft: Draft, path: Path | None = None) -> Path:
     """Write the draft (0600, atomically: a crash leaves the previous version)."""
     path = path or draft_path()
-    paths.write_private_file(path, draft.to_json().encode("utf-8"))
+    try:
+        paths.write_private_file(path, draft.to_json().encode("utf-8"))
+    except OSError as exc:
+        raise DraftNotKept(path, exc, draft) from None
     return path
 
 

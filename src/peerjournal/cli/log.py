@@ -13,8 +13,8 @@ import typer
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
 from peerjournal.cli.app import app, settings
-from peerjournal.drafts import Draft
-from peerjournal.errors import InvalidValue
+from peerjournal.drafts import Draft, DraftNotKept
+from peerjournal.errors import InvalidValue, PeerJournalError
 from peerjournal.principles import Guide, load_guide
 
 if TYPE_CHECKING:
@@ -267,8 +267,16 @@ def _save(new: NewEntry, db: str | None, keep: Callable[[], Path]) -> EntryRecor
     try:
         with open_journal(db) as journal:
             return journal.add_entry(new)
-    except BaseException:
-        where = keep()
+    except BaseException as failure:
+        try:
+            where = keep()
+        except DraftNotKept as lost:
+            if not isinstance(failure, PeerJournalError):
+                raise
+            # Say why the save failed, and hand the words back on stdout.
+            failure.unsaved_text = lost.unsaved_text
+            render.notice("Your entry was not saved, and no draft could be written either.")
+            raise failure from None
         render.notice(
             f"Your entry was not saved. Everything you wrote is kept in {where}; "
             "run 'peerjournal log' to try again."
