@@ -566,6 +566,26 @@ def _sqlite_copy(source: Path, target: Path, *, fresh: bool = True) -> None:
             writing.unlink(missing_ok=True)
 
 
+def compact(location: str) -> None:
+    """Rewrite the journal file so that removed words do not linger in its free pages.
+
+    Best effort: when another program holds the journal the file is left as
+    it is (the words are already gone from every table and from search).
+    """
+    path = _sqlite_path(location)
+    if path is None or not path.exists():
+        return
+    dispose_all()
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        conn.close()
+
+
 def _sqlite_backup(path: Path, label: str) -> Path:
     """A consistent copy of the live database beside it, 0600, through SQLite's backup API."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
