@@ -156,6 +156,7 @@ def test_every_connection_gets_the_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+        assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
 
 
 def test_folder_and_file_are_private_whatever_the_umask(journal_home: Path) -> None:

@@ -324,6 +324,9 @@ def _sqlite_configure(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
+        # Deleted or overwritten text is zeroed, not left in free pages: `delete`
+        # and `forget` must really remove words (many builds leave this off).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
