@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sqlite3
 import stat
 import subprocess
@@ -346,3 +347,34 @@ def test_forget_clears_the_words_and_keeps_the_ratings(run: RunCli, journal_home
     again = run("forget", "--before", "2026-11-03", "--yes")
     assert again.exit_code == 0, again.output
     assert "Nothing to forget" in again.stderr
+
+
+@pytest.mark.pty
+def test_forget_asks_on_a_terminal_and_respects_no(journal_home: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    fill(3)
+    db.dispose_all()
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "peerjournal", "forget", "--before", "2026-11-03"]
+
+    child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30)
+    child.expect("Clear the reflections, aliases and notes of 2 entries")
+    child.sendline("n")
+    child.expect("Nothing was changed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry WHERE peer IS NULL") == [
+        (0,)
+    ]
+
+    child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30)
+    child.expect(r"\[y/N\]")
+    child.sendline("y")
+    child.expect("Cleared the words of 2 entries")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry WHERE peer IS NULL") == [
+        (2,)
+    ]
