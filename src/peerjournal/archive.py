@@ -205,12 +205,11 @@ def export_json(session: Session, out: TextIO, where: EntryFilter = EVERYTHING) 
             out.write(_indented(item))
             count += 1
     out.write("\n  ],\n" if count else "],\n")
-    out.write('  "intentions": [')
-    intentions = _intentions(session, where)
-    out.write(",\n".join(["", *(_indented(i) for i in intentions)])[1:] if intentions else "")
+    intentions = [_indented(i) for i in _intentions(session, where)]
     if intentions:
-        out.write("\n  ")
-    out.write("]\n}\n")
+        out.write('  "intentions": [\n' + ",\n".join(intentions) + "\n  ]\n}\n")
+    else:
+        out.write('  "intentions": []\n}\n')
     return count
 
 
@@ -438,8 +437,10 @@ def _text(
     item: Mapping[str, Any], key: str, *, limit: int | None = None, empty: bool = True
 ) -> str:
     value = item.get(key, "" if empty else None)
-    if not isinstance(value, str) or (not empty and not value):
-        raise _Invalid(f"'{key}' must be {'some' if not empty else ''} text".replace("  ", " "))
+    if not isinstance(value, str):
+        raise _Invalid(f"'{key}' must be text")
+    if not empty and not value:
+        raise _Invalid(f"'{key}' must not be empty")
     if limit is not None and len(value) > limit:
         raise _Invalid(f"'{key}' is longer than {limit} characters")
     return value
