@@ -92,9 +92,11 @@ def test_export_markdown_and_a_bad_date(run: RunCli) -> None:
     result = run("export", "--format", "markdown", "--tag", "warmline")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("\n## ") == 2
-    result = run("export", "--since", "last tuesday")
+    result = run("export", "--since", "the other day")
     assert result.exit_code == 1, result.output
-    assert "--since needs a day" in result.stderr
+    assert "--since: 'the other day' is not a day" in result.stderr
+    result = run("export", "--since", "2 weeks ago", "--until", "today")
+    assert result.exit_code == 0, result.output
 
 
 # --- import --------------------------------------------------------------------------

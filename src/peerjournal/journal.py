@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +100,33 @@ class EntryRecord:
         return self.occurred_at.astimezone(timezone(timedelta(minutes=self.utc_offset)))
 
 
+def entry_as_dict(record: EntryRecord) -> dict[str, Any]:
+    """An entry as plain JSON-ready data: for `--json` and for the edit history."""
+    return {
+        "id": record.id,
+        "uid": record.uid,
+        "occurred_at": record.occurred_at.isoformat(),
+        "local_time": record.local_time.isoformat(),
+        "local_date": record.local_date,
+        "utc_offset": record.utc_offset,
+        "logged_at": record.logged_at.isoformat(),
+        "edited_at": record.edited_at.isoformat() if record.edited_at else None,
+        "mode": record.mode,
+        "minutes": record.minutes,
+        "peer": record.peer,
+        "what_happened": record.what_happened,
+        "so_what": record.so_what,
+        "now_what": record.now_what,
+        "feeling": record.feeling,
+        "shared": record.shared,
+        "ratings": [
+            {"slug": r.slug, "name": r.name, "score": r.score, "note": r.note}
+            for r in record.ratings
+        ],
+        "tags": list(record.tags),
+    }
+
+
 class Journal:
     """The journal's operations over one open session. Flushes; the scope commits."""
 
@@ -165,6 +192,138 @@ class Journal:
         self.session.delete(entry)
         self.session.flush()
 
+    def list_entries(self, where: EntryFilter, limit: int | None = None) -> list[EntryRecord]:
+        """Entries matching the filter, newest first; at most `limit` of them."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        query = (
+            select(Entry)
+            .where(*where.conditions())
+            .order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        entries = self.session.exec(query).all()
+        return self._records(entries)
+
+    def edit_entry(self, entry_id: int, changes: NewEntry) -> EntryRecord:
+        """Replace an entry's content, keeping its previous version in the edit history."""
+        import json
+
+        from sqlmodel import col, delete
+
+        from peerjournal.models import Entry, EntryEdit, Rating, Tag
+
+        entry = self.session.get(Entry, entry_id)
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        if changes.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be time-zone aware")
+        before = entry_as_dict(self._record(entry))
+        now = datetime.now(UTC)
+        self.session.add(
+            EntryEdit(
+                entry_id=entry_id,
+                edited_at=now,
+                previous=json.dumps(before, ensure_ascii=False),
+            )
+        )
+        offset = changes.occurred_at.utcoffset() or timedelta(0)
+        entry.occurred_at = changes.occurred_at
+        entry.utc_offset = int(offset.total_seconds() // 60)
+        entry.local_date = changes.occurred_at.date().isoformat()
+        entry.edited_at = now
+        entry.mode = changes.mode
+        entry.minutes = changes.minutes
+        entry.peer = changes.peer
+        entry.what_happened = changes.what_happened
+        entry.so_what = changes.so_what
+        entry.now_what = changes.now_what
+        entry.feeling = changes.feeling
+        entry.shared = changes.shared
+        self.session.add(entry)
+        self.session.exec(delete(Rating).where(col(Rating.entry_id) == entry_id))
+        self.session.exec(delete(Tag).where(col(Tag.entry_id) == entry_id))
+        for rating in changes.ratings:
+            self.session.add(
+                Rating(
+                    entry_id=entry_id,
+                    slug=rating.slug,
+                    principle_name=rating.name,
+                    score=rating.score,
+                    note=rating.note,
+                )
+            )
+        for tag in dict.fromkeys(changes.tags):
+            self.session.add(Tag(entry_id=entry_id, name=tag))
+        self.session.flush()
+        return self.get_entry(entry_id)
+
+    def edit_history(self, entry_id: int) -> list[tuple[datetime, dict[str, Any]]]:
+        """Earlier versions of an entry, oldest first: when each edit replaced it, and what."""
+        import json
+
+        from sqlmodel import col, select
+
+        from peerjournal.models import EntryEdit
+
+        rows = self.session.exec(
+            select(EntryEdit)
+            .where(EntryEdit.entry_id == entry_id)
+            .order_by(col(EntryEdit.edited_at), col(EntryEdit.id))
+        ).all()
+        return [(row.edited_at, json.loads(row.previous)) for row in rows]
+
+    def _records(self, entries: Sequence[Entry]) -> list[EntryRecord]:
+        """Records for many entries with two queries in all, not two per entry."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Rating, Tag
+
+        ids = [e.id for e in entries if e.id is not None]
+        ratings: dict[int, list[RatingRecord]] = {i: [] for i in ids}
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        if ids:
+            for r in self.session.exec(
+                select(Rating).where(col(Rating.entry_id).in_(ids)).order_by(col(Rating.id))
+            ):
+                ratings[r.entry_id].append(RatingRecord(r.slug, r.principle_name, r.score, r.note))
+            for t in self.session.exec(
+                select(Tag).where(col(Tag.entry_id).in_(ids)).order_by(col(Tag.name))
+            ):
+                tags[t.entry_id].append(t.name)
+        return [
+            replace(
+                self._bare_record(e),
+                ratings=tuple(ratings[e.id]),  # type: ignore[index]
+                tags=tuple(tags[e.id]),  # type: ignore[index]
+            )
+            for e in entries
+        ]
+
+    @staticmethod
+    def _bare_record(entry: Entry) -> EntryRecord:
+        assert entry.id is not None
+        return EntryRecord(
+            id=entry.id,
+            uid=entry.uid,
+            occurred_at=entry.occurred_at,
+            utc_offset=entry.utc_offset,
+            local_date=entry.local_date,
+            logged_at=entry.logged_at,
+            edited_at=entry.edited_at,
+            mode=entry.mode,
+            minutes=entry.minutes,
+            peer=entry.peer,
+            what_happened=entry.what_happened,
+            so_what=entry.so_what,
+            now_what=entry.now_what,
+            feeling=entry.feeling,
+            shared=entry.shared,
+        )
+
     def _record(self, entry: Entry) -> EntryRecord:
         from sqlmodel import select
 
@@ -207,6 +366,295 @@ def open_journal(location: str | None = None, *, write: bool = True) -> Iterator
     database = db.connect(database_location(location))
     with db.session_scope(database, write=write) as session:
         yield Journal(session)
+
+
+# --- review queries ----------------------------------------------------------
+# The numbers behind `peerjournal review`, aggregated in SQL: at most one row
+# per window and principle, never one per entry.
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of local calendar days, both ends included."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class PrincipleWindowRow:
+    """How one principle was rated in one window: how often, and the sum of the scores."""
+
+    window: int
+    slug: str
+    ratings: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ActivityWindowRow:
+    """One window's conversations, minutes, and the feelings noted after them."""
+
+    window: int
+    conversations: int
+    minutes: int
+    feelings: int
+    feeling_total: int
+
+
+@dataclass(frozen=True)
+class ReflectionRecord:
+    """One entry's reflection as a review shows it."""
+
+    id: int
+    local_date: str
+    local_time: datetime
+    mode: str
+    minutes: int | None
+    peer: str | None
+    what_happened: str
+    so_what: str
+    now_what: str
+    feeling: int | None
+    shared: bool
+
+
+@dataclass(frozen=True)
+class RatedReflection:
+    """One rating of a principle, with the reflection of the entry it belongs to."""
+
+    score: int
+    note: str | None
+    name: str
+    reflection: ReflectionRecord
+
+
+@dataclass(frozen=True)
+class IntentionRecord:
+    """What the supporter meant to practise after the review of one period."""
+
+    start: date
+    end: date
+    text: str
+
+
+class ReviewQueries:
+    """Grouped queries for the weekly review, over one open session.
+
+    Window numbers are positions in the list of windows the caller gives:
+    each row says which window its local days fall in, so every window comes
+    from one query.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def has_entries(self) -> bool:
+        """Whether the journal holds any entry at all."""
+        from sqlmodel import select
+
+        from peerjournal.models import Entry
+
+        return self.session.exec(select(Entry.id).limit(1)).first() is not None
+
+    def principle_rows(self, windows: Sequence[Window]) -> list[PrincipleWindowRow]:
+        """Count and sum of scores per window and principle slug."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry, Rating
+
+        window = _window_case(windows)
+        query = (
+            select(window, Rating.slug, func.count(col(Rating.id)), func.sum(col(Rating.score)))
+            .join(Entry, col(Entry.id) == col(Rating.entry_id))
+            .where(*_within(windows))
+            .group_by(window, Rating.slug)
+        )
+        return [
+            PrincipleWindowRow(int(w), slug, int(count), int(total or 0))
+            for w, slug, count, total in self.session.exec(query)
+        ]
+
+    def activity_rows(self, windows: Sequence[Window]) -> list[ActivityWindowRow]:
+        """Conversations, minutes and feelings per window (windows with none are absent)."""
+        from sqlalchemy import func, select
+        from sqlmodel import col
+
+        from peerjournal.models import Entry
+
+        window = _window_case(windows)
+        # Five columns are more than sqlmodel's typed select() takes; plain Core runs it.
+        query = (
+            select(
+                window,
+                func.count(col(Entry.id)),
+                func.sum(col(Entry.minutes)),
+                func.count(col(Entry.feeling)),
+                func.sum(col(Entry.feeling)),
+            )
+            .where(*_within(windows))
+            .group_by(window)
+        )
+        return [
+            ActivityWindowRow(int(w), int(n), int(minutes or 0), int(feelings), int(total or 0))
+            for w, n, minutes, feelings, total in self.session.connection().execute(query)
+        ]
+
+    def modes(self, period: Window) -> dict[str, int]:
+        """How many conversations of each kind of contact in the period."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        query = (
+            select(Entry.mode, func.count(col(Entry.id)))
+            .where(*_within([period]))
+            .group_by(Entry.mode)
+        )
+        return {mode: int(count) for mode, count in self.session.exec(query)}
+
+    def principle_names(self, slugs: Iterable[str]) -> dict[str, str]:
+        """The name most recently stored with each slug, for principles the guide retired."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Rating
+
+        wanted = sorted(set(slugs))
+        if not wanted:
+            return {}
+        latest = (
+            select(func.max(col(Rating.id)))
+            .where(col(Rating.slug).in_(wanted))
+            .group_by(Rating.slug)
+        )
+        query = select(Rating.slug, Rating.principle_name).where(col(Rating.id).in_(latest))
+        return dict(self.session.exec(query).all())
+
+    def reflections(
+        self, period: Window, *, limit: int, shared_only: bool = False
+    ) -> tuple[list[ReflectionRecord], int]:
+        """The period's first `limit` entries in time order, and how many there are in all."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        conditions = _within([period])
+        if shared_only:
+            conditions.append(col(Entry.shared).is_(True))
+        total = self.session.exec(select(func.count(col(Entry.id))).where(*conditions)).one()
+        query = (
+            select(Entry)
+            .where(*conditions)
+            .order_by(col(Entry.occurred_at), col(Entry.id))
+            .limit(limit)
+        )
+        return [_reflection(entry) for entry in self.session.exec(query)], int(total)
+
+    def ratings_of(self, slug: str, period: Window) -> list[RatedReflection]:
+        """Every rating of one principle in the period, oldest first, with its reflection."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry, Rating
+
+        query = (
+            select(Rating, Entry)
+            .join(Entry, col(Entry.id) == col(Rating.entry_id))
+            .where(Rating.slug == slug, *_within([period]))
+            .order_by(col(Entry.occurred_at), col(Entry.id))
+        )
+        return [
+            RatedReflection(rating.score, rating.note, rating.principle_name, _reflection(entry))
+            for rating, entry in self.session.exec(query)
+        ]
+
+    def intention(self, period: Window) -> IntentionRecord | None:
+        """The intention written for the period, if any."""
+        from sqlmodel import select
+
+        from peerjournal.models import Intention
+
+        found = self.session.exec(
+            select(Intention).where(Intention.period_end == period.end.isoformat())
+        ).first()
+        if found is None:
+            return None
+        return IntentionRecord(
+            date.fromisoformat(found.period_start), date.fromisoformat(found.period_end), found.text
+        )
+
+    def save_intention(self, period: Window, text: str) -> IntentionRecord:
+        """Store the period's intention, replacing one written earlier for the same period."""
+        from sqlmodel import select
+
+        from peerjournal.models import Intention
+
+        found = self.session.exec(
+            select(Intention).where(Intention.period_end == period.end.isoformat())
+        ).first()
+        if found is None:
+            found = Intention(
+                period_start=period.start.isoformat(),
+                period_end=period.end.isoformat(),
+                text=text,
+                written_at=datetime.now(UTC),
+            )
+        else:
+            found.period_start = period.start.isoformat()
+            found.text = text
+            found.written_at = datetime.now(UTC)
+        self.session.add(found)
+        self.session.flush()
+        return IntentionRecord(period.start, period.end, text)
+
+
+def _within(windows: Sequence[Window]) -> list[Any]:
+    """Entries on local days from the first window's start to the last one's end."""
+    from sqlmodel import col
+
+    from peerjournal.models import Entry
+
+    first = min(w.start for w in windows)
+    last = max(w.end for w in windows)
+    return [col(Entry.local_date).between(first.isoformat(), last.isoformat())]
+
+
+def _window_case(windows: Sequence[Window]) -> Any:
+    """A SQL expression giving each entry's window number from its local day."""
+    from sqlalchemy import case
+    from sqlmodel import col
+
+    from peerjournal.models import Entry
+
+    day = col(Entry.local_date)
+    return case(
+        *[
+            (day.between(w.start.isoformat(), w.end.isoformat()), index)
+            for index, w in enumerate(windows)
+        ],
+        else_=-1,
+    ).label("window")
+
+
+def _reflection(entry: Entry) -> ReflectionRecord:
+    assert entry.id is not None
+    local = entry.occurred_at.astimezone(timezone(timedelta(minutes=entry.utc_offset)))
+    return ReflectionRecord(
+        id=entry.id,
+        local_date=entry.local_date,
+        local_time=local,
+        mode=entry.mode,
+        minutes=entry.minutes,
+        peer=entry.peer,
+        what_happened=entry.what_happened,
+        so_what=entry.so_what,
+        now_what=entry.now_what,
+        feeling=entry.feeling,
+        shared=entry.shared,
+    )
 
 
 # --- full-text search ------------------------------------------------------------------

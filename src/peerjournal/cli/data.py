@@ -30,7 +30,11 @@ class ExportFormat(StrEnum):
 
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", metavar="DATE", help="Only entries on or after this day (2026-11-20)."),
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Only entries on or after this day (2026-11-20, yesterday, 2 weeks ago).",
+    ),
 ]
 UntilOption = Annotated[
     str | None,
@@ -44,12 +48,12 @@ TagOption = Annotated[
 def _day(value: str | None, flag: str) -> date | None:
     if value is None:
         return None
+    from peerjournal.dates import parse_day
+
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidValue(
-            f"{flag} needs a day written as year-month-day, for example 2026-11-20 (got {value!r})."
-        ) from None
+        return parse_day(value)
+    except InvalidValue as exc:
+        raise InvalidValue(f"{flag}: {exc}") from None
 
 
 def _filter(since: str | None, until: str | None, tag: str | None) -> EntryFilter:
@@ -222,7 +226,7 @@ def forget_command(
         typer.Option(
             "--before",
             metavar="DATE",
-            help="Clear the words of entries from before this day (2025-01-01).",
+            help="Clear the words of entries from before this day (2025-01-01, or 26 weeks ago).",
         ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
