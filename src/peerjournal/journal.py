@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -654,3 +655,159 @@ def _reflection(entry: Entry) -> ReflectionRecord:
         feeling=entry.feeling,
         shared=entry.shared,
     )
+
+
+# --- full-text search ------------------------------------------------------------------
+# (Kept apart at the end of the module: the index itself lives behind db.py's SQLite seam.)
+
+# A bare word FTS5 reads as it is; anything else (R., don't, follow-up) is quoted
+# so that it is searched as the words it contains instead of failing as syntax.
+_BAREWORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_TOKEN = re.compile(r'"[^"]*"?\*?|[()]|[^\s()"]+')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One entry that matched a search, with the passage that matched best."""
+
+    id: int
+    uid: str
+    occurred_at: datetime
+    utc_offset: int
+    local_date: str
+    mode: str
+    peer: str | None
+    tags: tuple[str, ...]
+    # The passage as (text, is_match) pieces, in order; joined they are the passage.
+    passage: tuple[tuple[str, bool], ...]
+    rank: float
+
+    @property
+    def local_time(self) -> datetime:
+        """When it happened, on the clock where the supporter was."""
+        return self.occurred_at.astimezone(timezone(timedelta(minutes=self.utc_offset)))
+
+    @property
+    def snippet(self) -> str:
+        """The passage as plain text."""
+        return "".join(text for text, _match in self.passage)
+
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """Where the matches are in `snippet`, as [start, end) character offsets."""
+        spans, at = [], 0
+        for text, match in self.passage:
+            if match:
+                spans.append((at, at + len(text)))
+            at += len(text)
+        return spans
+
+
+def search_query(text: str) -> str:
+    """The user's words as an FTS5 query: phrases ("...") and prefixes (word*) kept,
+    AND/OR/NOT kept, every other word with punctuation quoted."""
+    parts = []
+    for token in _QUERY_TOKEN.findall(text):
+        stem = token.rstrip("*")
+        star = token[len(stem) :]
+        special = token.startswith('"') or token in "()" or token in _OPERATORS
+        if special or not stem or _BAREWORD.fullmatch(stem):
+            parts.append(token)
+        else:
+            parts.append(f'"{stem}"{star}')
+    return " ".join(parts)
+
+
+def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """Cut a snippet marked with the database's highlight characters into pieces."""
+    from peerjournal.db import HIGHLIGHT_END, HIGHLIGHT_START
+
+    pieces: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(snippet.split(HIGHLIGHT_START)):
+        if i == 0:
+            inside, after = "", chunk
+        else:
+            inside, _sep, after = chunk.partition(HIGHLIGHT_END)
+        if inside:
+            pieces.append((inside, True))
+        if after:
+            pieces.append((after, False))
+    return tuple(pieces)
+
+
+def search_entries(
+    journal: Journal, text: str, *, where: EntryFilter | None = None, limit: int = 20
+) -> list[SearchHit]:
+    """Entries whose reflection, rating notes, alias or tags match `text`, best first.
+
+    Words must all appear (in any order); "a phrase" must appear as written;
+    word* matches any word starting so. A query the index cannot read raises
+    InvalidValue.
+    """
+    from sqlalchemy import exc, select
+    from sqlmodel import col
+
+    from peerjournal import db
+    from peerjournal.errors import InvalidValue
+    from peerjournal.models import Entry, Tag
+
+    query = search_query(text.strip())
+    if not query:
+        raise InvalidValue("Give a word to search for, for example: peerjournal search boundaries")
+    fulltext = db.fulltext(journal.session)
+    statement = (
+        select(
+            col(Entry.id),
+            col(Entry.uid),
+            col(Entry.occurred_at),
+            col(Entry.utc_offset),
+            col(Entry.local_date),
+            col(Entry.mode),
+            col(Entry.peer),
+            fulltext.snippet.label("snippet"),
+            fulltext.rank.label("rank"),
+        )
+        .select_from(fulltext.source)
+        .join(Entry, col(Entry.id) == fulltext.entry_id)
+        .where(fulltext.match(query), *(where or EntryFilter()).conditions())
+        .order_by(fulltext.rank, col(Entry.occurred_at).desc())
+        .limit(limit)
+    )
+    try:
+        rows = journal.session.connection().execute(statement).all()
+    except exc.OperationalError as error:
+        if not db.is_fulltext_syntax_error(error):
+            raise
+        raise InvalidValue(
+            f'peerjournal cannot read the search {text!r}: check that every " and ( is '
+            'closed. Search for a phrase with double quotes ("felt heard"), '
+            "the start of a word with * (bound*)."
+        ) from None
+    ids = [row.id for row in rows]
+    tags: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        found = journal.session.connection().execute(
+            select(col(Tag.entry_id), col(Tag.name))
+            .where(col(Tag.entry_id).in_(ids))
+            .order_by(col(Tag.name))
+        )
+        for entry_id, name in found:
+            tags[entry_id].append(name)
+    return [
+        SearchHit(
+            id=row.id,
+            uid=row.uid,
+            occurred_at=row.occurred_at,
+            utc_offset=row.utc_offset,
+            local_date=row.local_date,
+            mode=row.mode,
+            peer=row.peer,
+            tags=tuple(tags[row.id]),
+            # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
+            passage=split_passage(_BLANK_LINES.sub("\n", row.snippet).strip("\n")),
+            rank=float(row.rank),
+        )
+        for row in rows
+    ]

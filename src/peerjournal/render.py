@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         NewEntry,
         RatedReflection,
         ReflectionRecord,
+        SearchHit,
         Window,
     )
     from peerjournal.principles import Guide, Principle
@@ -113,6 +115,73 @@ def principle_detail(principle: Principle) -> None:
     title = Text(inert(principle.name), style="bold")
     title.append(f"  ({inert(principle.slug)})", style="dim")
     out().print(Panel(Group(body), title=title, title_align="left", expand=False, width=88))
+
+
+# --- archive and search ---
+
+_MATCH_STYLE = "bold underline"  # still visible with NO_COLOR: never colour alone
+
+
+def search_results(hits: Sequence[SearchHit], query: str) -> None:
+    """Each match: its number, when, contact and alias, then the passage with the words marked."""
+    console = out()
+    if not hits:
+        notice(
+            f"No entries match {query}. Try fewer words, or the start of a word "
+            "followed by * (for example: bound*)."
+        )
+        return
+    for hit in hits:
+        head = Text(f"#{hit.id}", style="bold cyan")
+        head.append(f"  {hit.local_time.strftime('%a %d %b %Y %H:%M')}  {hit.mode}")
+        if hit.peer:
+            head.append("  with ")
+            head.append(inert(hit.peer))
+        if hit.tags:
+            head.append("  ")
+            head.append(inert(", ".join(hit.tags)), style="dim")
+        console.print(head)
+        console.print(passage(hit.passage), soft_wrap=False)
+        console.print()
+    many = "1 entry matches" if len(hits) == 1 else f"{len(hits)} entries match"
+    notice(f"{many}, best first. Read one in full with: peerjournal show NUMBER")
+
+
+def passage(pieces: Sequence[tuple[str, bool]]) -> Text:
+    """A search passage with its matches marked, built piece by piece.
+
+    Each piece is made inert on its own and then styled, so escaping a
+    control character can never shift a highlight onto the wrong letters.
+    """
+    text = Text("  ")
+    for piece, is_match in pieces:
+        shown = inert(piece.replace("\n", " / "))
+        text.append(shown, style=_MATCH_STYLE if is_match else "")
+    return text
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr while a long job runs (only when stderr is a terminal).
+
+    Yields a function to call with how much is done, out of `total`.
+    """
+    console = err()
+    if not console.is_terminal or total <= 0:
+        yield lambda _done: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.update(task, completed=done)
+        bar.update(task, completed=total)
 
 
 def markup_escape(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peerjournal.cli import (  # noqa: F401  (registers the commands)
+    data,
     entries,
     info,
     log,
