@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from peerjournal import db
+from peerjournal import db, encryption
 from peerjournal.cli import app
 
 ISOLATED_VARIABLES = (
     "PEERJOURNAL_DB",
     "PEERJOURNAL_PRINCIPLES",
+    "PEERJOURNAL_PASSPHRASE",
     "VISUAL",
     "EDITOR",
     "NO_COLOR",
@@ -30,6 +31,8 @@ def journal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("COLUMNS", "100")
     for name in ISOLATED_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    # Each test starts a run of its own: no journal chosen, no passphrase held.
+    encryption.begin_run(None, None)
     yield home
     db.dispose_all()
 

@@ -16,7 +16,9 @@ does not work on network filesystems, does not apply to a personal journal.
 
 Everything that only SQLite has (PRAGMAs, the file checks, the backup API)
 lives in the `_sqlite_*` functions below: that is the seam where another
-database would plug in.
+database would plug in. An encrypted journal is SQLite too, through SQLCipher:
+`_sqlite_open` and `_sqlite_engine` hand out keyed connections for it, and
+everything above them (PRAGMAs, BEGIN IMMEDIATE, migrations) stays the same.
 """
 
 from __future__ import annotations
@@ -53,14 +55,17 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
-from peerjournal import models
+from peerjournal import encryption, models
+from peerjournal.encryption import errors as driver_errors
 from peerjournal.errors import DatabaseError
-from peerjournal.paths import create_private_file, ensure_private_dir
+from peerjournal.paths import create_private_file, ensure_private_dir, wipe_file
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_VERSION_TABLE = models.SCHEMA_VERSION_TABLE
 
 _engines: dict[str, Engine] = {}
+# The passphrase each engine was built with: a run with another one must not reuse it.
+_engine_keys: dict[str, str | None] = {}
 
 
 # --- migrations --------------------------------------------------------------
@@ -215,14 +220,15 @@ def connect(location: str) -> Database:
     The engine is built on the first call and reused for the rest of the
     process; PRAGMAs are set on every new connection.
     """
-    if location in _engines:
-        engine = _engines[location]
-        return Database(engine, location, _sqlite_path(location))
     path = _sqlite_path(location)
+    key = _sqlite_key(path) if path is not None else None
+    if location in _engines:
+        if _engine_keys.get(location) == key:
+            return Database(_engines[location], location, path)
+        _engines.pop(location).dispose()
     if path is not None:
         _sqlite_prepare_file(path)
-        url = f"sqlite:///{path}"
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = _sqlite_engine(path, key)
         _sqlite_configure(engine)
     else:
         engine = create_engine(location)
@@ -233,6 +239,7 @@ def connect(location: str) -> Database:
         engine.dispose()
         raise _unusable(location, exc) from None
     _engines[location] = engine
+    _engine_keys[location] = key
     return database
 
 
@@ -241,6 +248,7 @@ def dispose_all() -> None:
     for engine in _engines.values():
         engine.dispose()
     _engines.clear()
+    _engine_keys.clear()
 
 
 @contextmanager
@@ -365,6 +373,51 @@ def _sqlite_prepare_file(path: Path) -> None:
         ) from None
 
 
+def _sqlite_key(path: Path) -> str | None:
+    """The passphrase that opens the file at `path`, or None for a plain (or new) file."""
+    if not encryption.looks_encrypted(path):
+        return None
+    return encryption.passphrase(path)
+
+
+def _sqlite_engine(path: Path, key: str | None) -> Engine:
+    timeout = BUSY_TIMEOUT_MS / 1000
+    if key is None:
+        return create_engine(f"sqlite:///{path}", connect_args={"timeout": timeout})
+    # SQLAlchemy's own SQLite dialect over the SQLCipher driver: `module` makes
+    # its errors SQLAlchemy's, and `creator` gives the key before anything is
+    # read (the pysqlcipher dialect would put the passphrase in a URL and a
+    # PRAGMA without quoting it).
+    return create_engine(
+        f"sqlite:///{path}",
+        module=encryption.driver(),
+        creator=lambda: encryption.connect(path, key, timeout=timeout),
+    )
+
+
+def _sqlite_open(
+    path: Path,
+    key: str | None,
+    *,
+    readonly: bool = False,
+    what: str = "the journal",
+    **options: Any,
+) -> Any:
+    """A DB-API connection to the file at `path`: stdlib sqlite3, or SQLCipher with `key`.
+
+    A key that does not open an existing file is WrongPassphrase, raised
+    before anything is written.
+    """
+    target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+    if key is None:
+        return sqlite3.connect(target, uri=readonly, **options)
+    conn = encryption.connect(target, key, uri=readonly, **options)
+    if _has_content(path) and not encryption.opens(conn):
+        conn.close()
+        raise encryption.WrongPassphrase(path, what)
+    return conn
+
+
 def _sqlite_configure(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -395,8 +448,8 @@ def _sqlite_inspect_file(path: Path) -> int | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = _sqlite_open(path, _sqlite_key(path), readonly=True)
+    except driver_errors() as exc:
         raise _damaged(path, exc) from None
     try:
         tables = {
@@ -406,7 +459,7 @@ def _sqlite_inspect_file(path: Path) -> int | None:
             return None
         row = conn.execute(f"SELECT version FROM {SCHEMA_VERSION_TABLE}").fetchone()
         return int(row[0]) if row else None
-    except sqlite3.DatabaseError as exc:
+    except driver_errors("DatabaseError") as exc:
         raise _damaged(path, exc) from None
     finally:
         conn.close()
@@ -432,7 +485,7 @@ def backup(location: str, dest: Path | None = None) -> Path:
     that is a folder gets the timestamped name inside it. An existing file is
     never overwritten.
     """
-    source = _sqlite_file(location, "backup")
+    source = sqlite_file(location, "backup")
     if not source.exists() or source.stat().st_size == 0:
         raise DatabaseError(f"There is no journal at {source} yet, so there is nothing to back up.")
     _sqlite_inspect_file(source)
@@ -481,25 +534,32 @@ def restore(location: str, source: Path) -> Restored:
     `PRAGMA integrity_check`, a peerjournal schema no newer than this
     program); only then is the journal touched.
     """
-    live = _sqlite_file(location, "restore")
+    live = sqlite_file(location, "restore")
+    _sqlite_key(live)  # an encrypted journal: check the passphrase before anything else
     if not source.is_file():
         raise DatabaseError(f"There is no file {source} to restore from.")
     if source.resolve() == live.resolve():
         raise DatabaseError(f"{source} is the journal itself; choose a backup file to restore.")
     ensure_private_dir(live.parent)
     staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
+    locked = live.with_name(f".{live.name}.restore-locked-{os.getpid()}")
     staged.unlink(missing_ok=True)
     create_private_file(staged)
     try:
         with source.open("rb") as reading, staged.open("wb") as writing:
             shutil.copyfileobj(reading, writing)
         version = _sqlite_check_backup(staged, source)
+        if encryption.looks_encrypted(live) and not encryption.looks_encrypted(staged):
+            # An encrypted journal stays encrypted, whatever backup it is restored from.
+            _sqlite_export_encrypted(staged, locked, encryption.passphrase(live))
+            staged = locked
         # Connections this process holds would keep reading the old pages.
         dispose_all()
         kept = _sqlite_keep_replaced(live) if _has_content(live) else None
         _sqlite_replace(staged, live)
     finally:
         staged.unlink(missing_ok=True)
+        locked.unlink(missing_ok=True)
     return Restored(version, kept)
 
 
@@ -507,7 +567,8 @@ def _has_content(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
-def _sqlite_file(location: str, action: str) -> Path:
+def sqlite_file(location: str, action: str) -> Path:
+    """The file of the journal at `location`, or a plain refusal to `action` a database server."""
     path = _sqlite_path(location)
     if path is None:
         raise DatabaseError(
@@ -524,8 +585,10 @@ def _sqlite_check_backup(staged: Path, source: Path) -> int:
         )
 
     try:
-        conn = sqlite3.connect(staged)
-    except sqlite3.Error as exc:
+        conn = _sqlite_open(staged, _sqlite_key(staged))
+    except encryption.WrongPassphrase:
+        raise refuse("the passphrase does not open it") from None
+    except driver_errors() as exc:
         raise refuse(f"it cannot be opened ({exc})") from None
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
@@ -537,7 +600,7 @@ def _sqlite_check_backup(staged: Path, source: Path) -> int:
         if SCHEMA_VERSION_TABLE not in tables or "entry" not in tables:
             raise refuse("it is not a peerjournal journal")
         row = conn.execute(f"SELECT version FROM {SCHEMA_VERSION_TABLE}").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except driver_errors("DatabaseError") as exc:
         raise refuse(f"it is not an SQLite database ({exc})") from None
     finally:
         conn.close()
@@ -556,7 +619,7 @@ def _sqlite_keep_replaced(live: Path) -> Path:
     """Keep the journal about to be replaced, even when it is damaged."""
     try:
         return _sqlite_backup(live, "before-restore")
-    except sqlite3.DatabaseError:
+    except _not_copyable():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         kept = live.with_name(f"{live.stem}.before-restore.{stamp}{live.suffix or '.db'}")
         for suffix in ("", "-wal"):
@@ -568,6 +631,11 @@ def _sqlite_keep_replaced(live: Path) -> Path:
         return kept
 
 
+def _not_copyable() -> tuple[type[Exception], ...]:
+    """What a copy through the backup API raises when the file (or its passphrase) does not fit."""
+    return (*driver_errors("DatabaseError"), DatabaseError)
+
+
 def _sqlite_replace(staged: Path, live: Path) -> None:
     """Put the staged copy in place of the live journal, all at once.
 
@@ -577,11 +645,13 @@ def _sqlite_replace(staged: Path, live: Path) -> None:
     and the write-ahead log stays consistent with the file. A missing or
     damaged journal is simply swapped for the copy by a rename.
     """
-    if _has_content(live):
+    # The backup API copies between two plain files or two encrypted ones, not across.
+    same_kind = encryption.looks_encrypted(live) == encryption.looks_encrypted(staged)
+    if _has_content(live) and same_kind:
         try:
             _sqlite_copy(staged, live, fresh=False)
             return
-        except sqlite3.DatabaseError:
+        except _not_copyable():
             pass
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)
@@ -600,10 +670,14 @@ def _sqlite_copy(source: Path, target: Path, *, fresh: bool = True) -> None:
     if fresh:
         writing.unlink(missing_ok=True)
         create_private_file(writing)
+    timeout = BUSY_TIMEOUT_MS / 1000
+    key = _sqlite_key(source)
+    # A new copy is locked like its source; a journal written over keeps its own lock.
+    target_key = key if fresh else _sqlite_key(target)
     try:
-        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+        src = _sqlite_open(source, key, timeout=timeout)
         try:
-            dst = sqlite3.connect(writing, timeout=BUSY_TIMEOUT_MS / 1000)
+            dst = _sqlite_open(writing, target_key, timeout=timeout)
             try:
                 src.backup(dst)
                 if fresh:
@@ -620,6 +694,122 @@ def _sqlite_copy(source: Path, target: Path, *, fresh: bool = True) -> None:
             writing.unlink(missing_ok=True)
 
 
+# --- encrypting a plain journal ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Encrypted:
+    """What `encrypt` did: the journal now encrypted, and the plain copy if it was kept."""
+
+    path: Path
+    kept_plain: Path | None
+
+
+def encrypt(location: str, passphrase: str, *, keep_plain: bool = False) -> Encrypted:
+    """Lock the plain journal at `location` with `passphrase` (SQLCipher).
+
+    An encrypted copy is written beside the journal and verified (opened with
+    the passphrase, `PRAGMA integrity_check`, the same number of rows in every
+    table) while the plain journal is held against writers. Only then does
+    the copy take the journal's place. The plain file is then overwritten with
+    zeros and removed (`paths.wipe_file`), or kept (0600) with `keep_plain`.
+    """
+    path = sqlite_file(location, "encrypt")
+    if encryption.looks_encrypted(path):
+        raise DatabaseError(f"The journal {path} is already encrypted.")
+    encryption.driver()
+    connect(location)  # creates a new journal, or brings an old one up to date
+    dispose_all()
+    copy = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
+    timeout = BUSY_TIMEOUT_MS / 1000
+    guard = encryption.driver().connect(str(path), timeout=timeout, isolation_level=None)
+    try:
+        _sqlite_hold_alone(guard, path)
+        _sqlite_export_encrypted(path, copy, passphrase)
+        _sqlite_verify_copy(guard, copy, passphrase, path)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        plain = path.with_name(f"{path.stem}.plain-{stamp}{path.suffix or '.db'}")
+        # A second name for the plain file first, so that it outlives the swap.
+        try:
+            os.link(path, plain)
+        except OSError:  # a file system without hard links
+            create_private_file(plain)
+            shutil.copyfile(path, plain)
+        copy.replace(path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    finally:
+        guard.close()
+        copy.unlink(missing_ok=True)
+    plain.chmod(0o600)
+    if keep_plain:
+        return Encrypted(path, plain)
+    wipe_file(plain)
+    return Encrypted(path, None)
+
+
+def _sqlite_hold_alone(guard: Any, path: Path) -> None:
+    """Hold the plain journal against writers, or refuse while another program has it open.
+
+    Leaving WAL mode needs the journal to itself (and folds the write-ahead
+    log into the file, so nothing is left beside it); the write lock then
+    keeps anyone from adding to it until the encrypted copy has replaced it.
+    """
+    busy = DatabaseError(
+        f"The journal {path} is open in another peerjournal; close it and run encrypt again."
+    )
+    try:
+        mode = guard.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        guard.execute("BEGIN IMMEDIATE")
+    except driver_errors("OperationalError"):
+        raise busy from None
+    if str(mode).lower() != "delete":
+        raise busy
+
+
+def _sqlite_export_encrypted(plain: Path, target: Path, passphrase: str) -> None:
+    """Write an encrypted copy of the plain database `plain` at `target` (SQLCipher's export)."""
+    target.unlink(missing_ok=True)
+    create_private_file(target)
+    conn = encryption.driver().connect(str(plain), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), passphrase))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+        conn.execute(f"PRAGMA encrypted.user_version = {version}")
+        conn.commit()
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    target.chmod(0o600)
+
+
+def _sqlite_verify_copy(plain: Any, copy: Path, passphrase: str, path: Path) -> None:
+    """Refuse unless the encrypted copy opens, is whole and holds every row of the plain one."""
+    failed = DatabaseError(
+        f"The encrypted copy of {path} did not check out, so the journal was left as it was."
+    )
+    tables = [
+        row[0]
+        for row in plain.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    conn = _sqlite_open(copy, passphrase, what="the encrypted copy")
+    try:
+        if [row[0] for row in conn.execute("PRAGMA integrity_check")] != ["ok"]:
+            raise failed
+        for table in tables:
+            count = f'SELECT count(*) FROM "{table}"'
+            if conn.execute(count).fetchone() != plain.execute(count).fetchone():
+                raise failed
+    except driver_errors("DatabaseError"):
+        raise failed from None
+    finally:
+        conn.close()
+
+
 def compact(location: str) -> None:
     """Rewrite the journal file so that removed words do not linger in its free pages.
 
@@ -630,11 +820,12 @@ def compact(location: str) -> None:
     if path is None or not path.exists():
         return
     dispose_all()
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    timeout = BUSY_TIMEOUT_MS / 1000
+    conn = _sqlite_open(path, _sqlite_key(path), timeout=timeout, isolation_level=None)
     try:
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.OperationalError:
+    except driver_errors("OperationalError"):
         pass
     finally:
         conn.close()
@@ -645,9 +836,10 @@ def _sqlite_backup(path: Path, label: str) -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix or '.db'}")
     create_private_file(target)
-    source = sqlite3.connect(path)
+    key = _sqlite_key(path)
+    source = _sqlite_open(path, key)
     try:
-        dest = sqlite3.connect(target)
+        dest = _sqlite_open(target, key)
         try:
             source.backup(dest)
         finally:

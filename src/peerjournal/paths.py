@@ -123,3 +123,19 @@ def write_private_file(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def wipe_file(path: Path) -> None:
+    """Write zeros over a file, then remove it, so its words are not left in its blocks.
+
+    Best effort: a solid-state disk or a copy-on-write file system may keep
+    the old blocks elsewhere, which the README says plainly.
+    """
+    size = path.stat().st_size
+    chunk = b"\0" * 65536
+    with path.open("r+b") as handle:
+        for start in range(0, size, len(chunk)):
+            handle.write(chunk[: size - start])
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()

@@ -1,0 +1,271 @@
+"""Encryption at rest: telling an encrypted file, the passphrase of this run, SQLCipher connections.
+
+How a journal is known to be encrypted: by its file alone, so that a copy, a
+backup or a moved journal needs no marker kept somewhere else. A plain SQLite
+file starts with the 16 bytes "SQLite format 3\\0". An SQLCipher file starts
+with a random salt instead, and like every SQLite file it is made of whole
+pages (512 bytes at the very least). A file without the plain header that is
+not made of whole pages is neither: it is damaged, and is refused as such.
+
+One passphrase serves the whole run: the journal, its backups and its drafts
+are all locked with it. It comes from PEERJOURNAL_PASSPHRASE or, on a
+terminal, from a question the command line asks (this module never prompts:
+the command line hands it a function to call). SQLCipher itself, from the
+optional `sqlcipher3` package, is imported only when an encrypted file is
+opened, so a plain journal costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from peerjournal.errors import DatabaseError
+
+ENV_PASSPHRASE = "PEERJOURNAL_PASSPHRASE"
+PLAIN_HEADER = b"SQLite format 3\x00"
+SMALLEST_PAGE = 512
+INSTALL_HINT = "pip install 'peerjournal[encrypted]'"
+
+Asker = Callable[[Path], "str | None"]
+
+
+class PassphraseNeeded(DatabaseError):
+    """An encrypted file was met and no passphrase was given."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The journal {path} is encrypted and no passphrase was given. "
+            f"Set {ENV_PASSPHRASE}, or run peerjournal in a terminal to type it."
+        )
+
+
+class WrongPassphrase(DatabaseError):
+    """The passphrase of this run does not open an encrypted file."""
+
+    def __init__(self, path: Path, what: str = "the journal") -> None:
+        super().__init__(
+            f"The passphrase does not open {what} {path}; it was left untouched. "
+            "Check the passphrase and try again."
+        )
+
+
+class EncryptionUnavailable(DatabaseError):
+    """SQLCipher (the optional `sqlcipher3` package) is not installed."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        what = f"The journal {path} is encrypted, and this" if path else "This"
+        super().__init__(
+            f"{what} peerjournal was installed without encryption support. "
+            f"Add it with: {INSTALL_HINT}"
+        )
+
+
+class _Run:
+    """The passphrase of this run, once known, and who to ask for it."""
+
+    def __init__(self) -> None:
+        self.passphrase: str | None = None
+        self.asker: Asker | None = None
+        self.journal: str | None = None
+
+
+_run = _Run()
+
+
+def begin_run(journal: str | None, asker: Asker | None) -> None:
+    """Start a command: the journal it uses (None: the default) and how to ask for a passphrase."""
+    _run.passphrase = None
+    _run.journal = journal
+    _run.asker = asker
+
+
+def forget_passphrase() -> None:
+    """Drop the passphrase held for this run (tests, and after a wrong one)."""
+    _run.passphrase = None
+
+
+def use_passphrase(passphrase: str) -> None:
+    """Hold `passphrase` for the rest of the run (after `encrypt` has set it)."""
+    _run.passphrase = passphrase
+
+
+def looks_encrypted(path: Path) -> bool:
+    """Whether the file at `path` is an encrypted database (see the module's note)."""
+    try:
+        size = path.stat().st_size
+        if size == 0 or size % SMALLEST_PAGE:
+            return False
+        with path.open("rb") as handle:
+            return handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
+    except OSError:
+        return False
+
+
+def journal_path() -> Path | None:
+    """The file of the journal of this run (the --db choice, or the default), if it is a file."""
+    from peerjournal.paths import database_location
+
+    location = database_location(_run.journal)
+    if "://" not in location:
+        return Path(location)
+    if location.startswith("sqlite:///"):
+        return Path(location.removeprefix("sqlite:///"))
+    return None
+
+
+def journal_is_encrypted() -> bool:
+    """Whether the journal of this run is an encrypted file."""
+    journal = journal_path()
+    return journal is not None and looks_encrypted(journal)
+
+
+def journal_passphrase() -> str | None:
+    """The passphrase of this run when its journal is encrypted, else None (plain journal)."""
+    journal = journal_path()
+    if journal is None or not looks_encrypted(journal):
+        return None
+    return passphrase(journal)
+
+
+def passphrase(path: Path) -> str:
+    """The passphrase of this run, asked for once if need be, to open `path`.
+
+    A passphrase that does not open the journal of this run is refused at
+    once, before anything (a draft, say) is locked with it.
+    """
+    if not available():
+        raise EncryptionUnavailable(path)
+    if _run.passphrase is None:
+        given = os.environ.get(ENV_PASSPHRASE) or None
+        if given is None and _run.asker is not None:
+            given = _run.asker(path) or None
+        if given is None:
+            raise PassphraseNeeded(path)
+        journal = journal_path()
+        if journal is not None and looks_encrypted(journal):
+            _check(journal, given)
+        _run.passphrase = given
+    return _run.passphrase
+
+
+def _check(path: Path, secret: str) -> None:
+    conn = connect(f"{path.resolve().as_uri()}?mode=ro", secret, uri=True)
+    try:
+        if not opens(conn):
+            raise WrongPassphrase(path)
+    finally:
+        conn.close()
+
+
+def available() -> bool:
+    """Whether SQLCipher can be used (without importing it)."""
+    from importlib.util import find_spec
+
+    return find_spec("sqlcipher3") is not None
+
+
+def driver() -> Any:
+    """The SQLCipher DB-API module, or EncryptionUnavailable."""
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:
+        raise EncryptionUnavailable() from None
+    return dbapi2
+
+
+def errors(kind: str = "Error") -> tuple[type[Exception], ...]:
+    """The exception class `kind` of stdlib sqlite3 and, once loaded, of SQLCipher.
+
+    SQLCipher's driver has its own classes, unrelated to sqlite3's; code that
+    may hold either connection catches both.
+    """
+    import sqlite3
+
+    found: list[type[Exception]] = [getattr(sqlite3, kind)]
+    cipher = sys.modules.get("sqlcipher3.dbapi2")
+    if cipher is not None:
+        found.append(getattr(cipher, kind))
+    return tuple(found)
+
+
+def key_literal(secret: str) -> str:
+    """The passphrase as an SQL string literal (PRAGMA key takes no parameters)."""
+    if "\x00" in secret:
+        raise DatabaseError("A passphrase cannot contain a NUL character.")
+    return "'" + secret.replace("'", "''") + "'"
+
+
+def connect(target: str | Path, secret: str, **options: Any) -> Any:
+    """An SQLCipher connection to `target` unlocked with `secret`; nothing is read yet.
+
+    SQLCipher writes "ERROR CORE" lines on stderr when a key does not fit;
+    that is said plainly by the caller instead, so its logging is turned off
+    before the key is given.
+    """
+    conn = driver().connect(str(target), **options)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = {key_literal(secret)}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def opens(conn: Any) -> bool:
+    """Whether a keyed connection can read its database (a wrong key cannot)."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except errors("OperationalError"):
+        raise  # busy or unreadable: not a question of the key
+    except errors("DatabaseError"):
+        return False
+    return True
+
+
+def write_sealed(path: Path, text: str, secret: str) -> None:
+    """Keep `text` in a small SQLCipher file locked with `secret`, atomically and 0600.
+
+    Used for drafts of an encrypted journal: the same lock as the journal,
+    and no cryptography of peerjournal's own.
+    """
+    from peerjournal.paths import create_private_file, ensure_private_dir
+
+    ensure_private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    create_private_file(tmp)
+    try:
+        conn = connect(tmp, secret)
+        try:
+            conn.execute("CREATE TABLE sealed (text TEXT NOT NULL)")
+            conn.execute("INSERT INTO sealed (text) VALUES (?)", (text,))
+            conn.commit()
+        except errors() as exc:
+            raise OSError(str(exc)) from None
+        finally:
+            conn.close()
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read_sealed(path: Path) -> str:
+    """The text kept by `write_sealed`; WrongPassphrase if this run's passphrase does not fit."""
+    conn = connect(f"{path.resolve().as_uri()}?mode=ro", passphrase(path), uri=True)
+    try:
+        if not opens(conn):
+            raise WrongPassphrase(path, "the draft")
+        row = conn.execute("SELECT text FROM sealed").fetchone()
+    except errors("DatabaseError") as exc:
+        raise ValueError(str(exc)) from None
+    finally:
+        conn.close()
+    if row is None or not isinstance(row[0], str):
+        raise ValueError("empty")
+    return row[0]
