@@ -1,4 +1,10 @@
-"""The entry in progress, kept as a private JSON file so nothing typed is ever lost."""
+"""The entry in progress, kept as a private JSON file so nothing typed is ever lost.
+
+For an encrypted journal the same JSON is sealed in a small SQLCipher file
+locked with the journal's passphrase (draft.db, not draft.json): what is typed
+is never on disk in plain text. The choice is made in `_sealing_key` and the
+few lines that call it.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from peerjournal import paths
+from peerjournal import encryption, paths
 from peerjournal.errors import PeerJournalError
 
 DRAFT_FILENAME = "draft.json"
+SEALED_FILENAME = "draft.db"
 FORMAT_VERSION = 1
 
 
@@ -164,30 +171,55 @@ def _text(value: Any) -> str:
     return value
 
 
+def _sealing_key() -> str | None:
+    """The passphrase to seal drafts with: the encrypted journal's, or None for a plain one."""
+    return encryption.journal_passphrase()
+
+
+def _suffix() -> str:
+    return ".db" if encryption.journal_is_encrypted() else ".json"
+
+
 def draft_path() -> Path:
-    """Where the draft lives: in the data folder, next to the journal."""
+    """Where the draft lives: in the data folder, next to the journal.
+
+    For an encrypted journal this asks for the passphrase now, before any
+    question, since every answer will be sealed with it.
+    """
+    if _sealing_key() is not None:
+        return paths.data_dir() / SEALED_FILENAME
     return paths.data_dir() / DRAFT_FILENAME
+
+
+def edit_path(entry_id: int) -> Path:
+    """Where the new answers of an edit of entry `entry_id` wait until saved."""
+    return paths.data_dir() / f"draft-edit-{entry_id}{_suffix()}"
 
 
 def spare_path() -> Path:
     """A second place for an entry that could not be saved while another draft was waiting."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    return paths.data_dir() / f"draft-unsaved-{stamp}.json"
+    return paths.data_dir() / f"draft-unsaved-{stamp}{_suffix()}"
 
 
 def load(path: Path | None = None) -> Draft | None:
     """The pending draft, or None. An unreadable one is moved aside (never deleted)."""
     path = path or draft_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        if encryption.looks_encrypted(path):
+            text = encryption.read_sealed(path)
+        else:
+            text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, ValueError):
         text = ""
     try:
         return Draft.from_json(text)
     except (ValueError, TypeError, KeyError):
-        aside = path.with_name(f"draft-unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}.json")
+        aside = path.with_name(
+            f"draft-unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}{path.suffix or '.json'}"
+        )
         path.replace(aside)
         raise DraftUnreadable(
             f"An unfinished entry could not be read; it was moved to {aside} so you can look at it."
@@ -197,8 +229,12 @@ def load(path: Path | None = None) -> Draft | None:
 def save(draft: Draft, path: Path | None = None) -> Path:
     """Write the draft (0600, atomically: a crash leaves the previous version)."""
     path = path or draft_path()
+    key = _sealing_key()
     try:
-        paths.write_private_file(path, draft.to_json().encode("utf-8"))
+        if key is None:
+            paths.write_private_file(path, draft.to_json().encode("utf-8"))
+        else:
+            encryption.write_sealed(path, draft.to_json(), key)
     except OSError as exc:
         raise DraftNotKept(path, exc, draft) from None
     return path
@@ -207,3 +243,23 @@ def save(draft: Draft, path: Path | None = None) -> Path:
 def discard(path: Path | None = None) -> None:
     """Remove the draft, once its entry is safely saved or the user let it go."""
     (path or draft_path()).unlink(missing_ok=True)
+
+
+def seal_plain_drafts() -> list[Path]:
+    """Seal every plain draft in the data folder, once the journal has been encrypted.
+
+    Each draft*.json becomes a draft*.db locked with the journal's passphrase,
+    and the plain file is overwritten and removed. Returns the sealed files.
+    """
+    key = _sealing_key()
+    if key is None:
+        return []
+    sealed: list[Path] = []
+    for plain in sorted(paths.data_dir().glob("draft*.json")):
+        target = plain.with_suffix(".db")
+        if target.exists():
+            continue
+        encryption.write_sealed(target, plain.read_text(encoding="utf-8", errors="replace"), key)
+        paths.wipe_file(plain)
+        sealed.append(target)
+    return sealed

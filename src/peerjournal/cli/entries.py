@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peerjournal import drafts, paths, render
+from peerjournal import drafts, render
 from peerjournal.cli import logflow
 from peerjournal.cli.app import app, settings
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
@@ -121,7 +121,7 @@ def edit_command(
     with open_journal(db, write=False) as journal:
         record = journal.get_entry(entry_id)
     guide = load_guide()
-    path = paths.data_dir() / f"draft-edit-{entry_id}.json"
+    path = drafts.edit_path(entry_id)
     draft = _draft_of(record)
     if editor:
         logflow.reflection_from_editor(draft)
