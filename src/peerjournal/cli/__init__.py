@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from peerjournal.cli import (  # noqa: F401  (registers the commands)
     data,
+    encrypt,
     entries,
     info,
     log,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -92,4 +94,17 @@ def root(
     ] = False,
 ) -> None:
     """A private reflection journal for peer supporters."""
+    from peerjournal import encryption
+
     ctx.obj = Settings(db=db)
+    encryption.begin_run(db, ask_passphrase)
+
+
+def ask_passphrase(path: Path) -> str | None:
+    """The passphrase of an encrypted journal, typed unseen; None away from a terminal."""
+    if not sys.stdin.isatty():
+        return None
+    answer: str = typer.prompt(
+        f"Passphrase for {path}", hide_input=True, err=True, default="", show_default=False
+    )
+    return answer

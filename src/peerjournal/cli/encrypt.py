@@ -1,0 +1,108 @@
+"""`peerjournal encrypt`: lock the journal with a passphrase (SQLCipher, an optional extra)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from peerjournal import paths, render
+from peerjournal.cli.app import app, settings
+from peerjournal.errors import InvalidValue
+
+SHORTEST_PASSPHRASE = 8
+
+
+@app.command("encrypt")
+def encrypt_command(
+    ctx: typer.Context,
+    keep_plain: Annotated[
+        bool,
+        typer.Option(
+            "--keep-plain",
+            help="Keep the unencrypted journal as a file readable only by you (delete it later).",
+        ),
+    ] = False,
+) -> None:
+    """Lock your journal with a passphrase, so a lost laptop or a copied file reveals nothing.
+
+    From then on every command asks for the passphrase (or reads
+    PEERJOURNAL_PASSPHRASE). Without it the journal cannot be opened by anyone,
+    you included: there is no way to recover a forgotten passphrase.
+    """
+    from peerjournal import db, drafts, encryption
+
+    location = paths.database_location(settings(ctx).db)
+    path = db.sqlite_file(location, "encrypt")
+    if encryption.looks_encrypted(path):
+        raise InvalidValue(f"The journal {path} is already encrypted; there is nothing to do.")
+    if not encryption.available():
+        raise encryption.EncryptionUnavailable()
+    passphrase = _new_passphrase()
+    done = db.encrypt(location, passphrase, keep_plain=keep_plain)
+    encryption.use_passphrase(passphrase)
+    sealed = drafts.seal_plain_drafts()
+    render.notice(f"Your journal {done.path} is now encrypted.")
+    if done.kept_plain is not None:
+        render.notice(
+            f"The unencrypted journal is kept in {done.kept_plain} (readable only by you). "
+            "Delete it once you have checked that your passphrase works."
+        )
+    else:
+        render.notice("The unencrypted journal was overwritten and removed.")
+    if sealed:
+        render.notice(f"Your unfinished entries were locked too ({len(sealed)}).")
+    plain = _plain_backups(paths.data_dir() / "backups")
+    if plain:
+        were, them = (
+            ("1 backup made before is", "it")
+            if plain == 1
+            else (
+                f"{plain} backups made before are",
+                "them",
+            )
+        )
+        render.notice(
+            f"{were} not encrypted: delete {them} from {paths.data_dir() / 'backups'} "
+            "and make a new one with 'peerjournal backup'."
+        )
+    render.notice(
+        "From now on peerjournal asks for the passphrase. Keep it somewhere safe: "
+        "if it is forgotten, the journal cannot be opened again."
+    )
+
+
+def _new_passphrase() -> str:
+    """The passphrase to lock with: PEERJOURNAL_PASSPHRASE, or typed twice on a terminal."""
+    from peerjournal.encryption import ENV_PASSPHRASE
+
+    given = os.environ.get(ENV_PASSPHRASE)
+    if not given:
+        if not sys.stdin.isatty():
+            raise InvalidValue(
+                f"encrypt needs a passphrase: run it in a terminal to type one, "
+                f"or set {ENV_PASSPHRASE}."
+            )
+        render.notice(
+            "Choose a passphrase: a few unrelated words are easy to remember and hard to guess. "
+            "It is not shown as you type."
+        )
+        given = typer.prompt(
+            "New passphrase", hide_input=True, confirmation_prompt="Type it again", err=True
+        )
+    if len(given) < SHORTEST_PASSPHRASE:
+        raise InvalidValue(
+            f"The passphrase is too short; use at least {SHORTEST_PASSPHRASE} characters."
+        )
+    return given
+
+
+def _plain_backups(folder: Path) -> int:
+    from peerjournal.encryption import looks_encrypted
+
+    if not folder.is_dir():
+        return 0
+    return sum(1 for p in folder.glob("*.db") if not looks_encrypted(p))
