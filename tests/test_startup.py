@@ -1,4 +1,4 @@
-"""Start-up stays light: the quick commands never load the database layer."""
+"""Start-up stays light: the quick commands never load the database layer or SQLCipher."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlmodel", "sqlalchemy"))
+heavy = sorted(
+    m for m in sys.modules if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "sqlite3", "sqlcipher3")
+)
 print("EXIT", code, file=sys.stderr)
 print("HEAVY", heavy, file=sys.stderr)
 """

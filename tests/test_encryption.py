@@ -1,0 +1,329 @@
+"""An encrypted journal (the SQLCipher extra): converted whole, locked, never leaked."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+from peerjournal import db, drafts, encryption
+from peerjournal.errors import DatabaseError
+from tests.conftest import RunCli
+
+PASSPHRASE = "correct horse battery"
+MARKER = "zebracrossing"  # a word that must never be found in plain text on disk
+
+
+def entries(run: RunCli) -> list[dict[str, Any]]:
+    result = run("list", "--json", "-n", "0")
+    assert result.exit_code == 0, result.output
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+def log(run: RunCli, note: str, *more: str) -> None:
+    result = run("log", "--note", note, "--rate", "empathy=4", "--no-input", *more)
+    assert result.exit_code == 0, result.output
+
+
+def plain_text_files(folder: Path, word: str) -> list[Path]:
+    """Every file under `folder` holding `word` as bytes (as `grep -r` would find it)."""
+    return [p for p in folder.rglob("*") if p.is_file() and word.encode() in p.read_bytes()]
+
+
+def encrypted_journal(run: RunCli, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
+    """Two entries, then `encrypt`; returns what encrypt said."""
+    log(run, f"We talked about the {MARKER} near her flat", "--tag", "warmline")
+    log(run, "Second call, about sleep", "--peer", "R.")
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+    result = run("encrypt", *args)
+    assert result.exit_code == 0, result.output
+    return result.stderr.replace("\n", "")
+
+
+def test_encrypt_keeps_every_entry_and_locks_the_file(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    log(run, f"We talked about the {MARKER} near her flat", "--tag", "warmline")
+    log(run, "Second call, about sleep", "--peer", "R.")
+    before = entries(run)
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+
+    result = run("encrypt")
+    assert result.exit_code == 0, result.output
+    assert "now encrypted" in result.stderr
+    assert "removed" in result.stderr
+
+    journal = journal_home / "journal.db"
+    assert entries(run) == before
+    assert plain_text_files(journal_home, MARKER) == []
+    assert not list(journal_home.glob("journal.plain-*"))
+    assert stat.S_IMODE(journal.stat().st_mode) == 0o600
+    conn = sqlite3.connect(journal)
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        conn.execute("SELECT count(*) FROM entry")
+    conn.close()
+
+
+def test_every_command_works_with_the_passphrase(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    log(run, "Third call, a new one after encrypting")
+    assert len(entries(run)) == 3
+
+    found = run("search", MARKER, "--json")
+    assert found.exit_code == 0, found.output
+    assert [hit["tags"] for hit in json.loads(found.stdout)] == [["warmline"]]
+
+    review = run("review")
+    assert review.exit_code == 0, review.output
+    assert "Empathy" in review.stdout
+
+    shown = run("show", "3", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["what_happened"] == "Third call, a new one after encrypting"
+    assert plain_text_files(journal_home, "new one after encrypting") == []
+
+
+def test_a_wrong_passphrase_is_one_plain_sentence_and_the_file_is_untouched(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    db.dispose_all()
+    journal = journal_home / "journal.db"
+    before = journal.read_bytes()
+
+    # A real process: SQLCipher's own logging would go straight to file descriptor 2.
+    done = subprocess.run(
+        [sys.executable, "-m", "peerjournal", "list"],
+        env={**os.environ, encryption.ENV_PASSPHRASE: "not the passphrase"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip() == (
+        f"Error: The passphrase does not open the journal {journal}; it was left untouched. "
+        "Check the passphrase and try again."
+    )
+    assert "ERROR CORE" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert journal.read_bytes() == before
+    assert sorted(p.name for p in journal_home.iterdir()) == ["journal.db"]
+
+
+def test_no_passphrase_away_from_a_terminal_is_a_plain_error(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    monkeypatch.delenv(encryption.ENV_PASSPHRASE)
+    for command in (["list"], ["review"], ["search", "sleep"], ["backup"]):
+        result = run(*command)
+        assert result.exit_code == 1, result.output
+        assert "is encrypted and no passphrase was given" in result.stderr
+        assert "PEERJOURNAL_PASSPHRASE" in result.stderr
+    result = run("log", "--note", "words", "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "no passphrase was given" in result.stderr
+
+
+def test_a_draft_of_an_encrypted_journal_is_not_in_plain_text(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    # when, kind, minutes, peer, then the first reflection answer; input ends there.
+    result = run("log", input=f"\nphone\n20\n\nShe told me about the {MARKER} again\n")
+    assert result.exit_code == 130, result.output
+    assert "draft.db" in result.stderr
+
+    assert plain_text_files(journal_home, MARKER) == []
+    assert not (journal_home / "draft.json").exists()
+    sealed = journal_home / "draft.db"
+    assert stat.S_IMODE(sealed.stat().st_mode) == 0o600
+    assert encryption.looks_encrypted(sealed)
+
+    # The next log offers it back, whole.
+    kept = drafts.load(sealed)
+    assert kept is not None
+    assert kept.what_happened == f"She told me about the {MARKER} again"
+
+
+def test_drafts_waiting_when_the_journal_is_encrypted_are_locked_too(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    log(run, "An entry so there is a journal")
+    drafts.save(drafts.Draft(what_happened=f"unfinished {MARKER}"))
+    assert (journal_home / "draft.json").exists()
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+
+    result = run("encrypt")
+    assert result.exit_code == 0, result.output
+    assert "unfinished entries were locked" in result.stderr
+    assert plain_text_files(journal_home, MARKER) == []
+    kept = drafts.load(journal_home / "draft.db")
+    assert kept is not None and kept.what_happened == f"unfinished {MARKER}"
+
+
+def test_a_backup_of_an_encrypted_journal_is_encrypted_and_restores(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path, tmp_path: Path
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    made = run("backup", str(tmp_path / "copy.db"))
+    assert made.exit_code == 0, made.output
+    backup = tmp_path / "copy.db"
+    assert encryption.looks_encrypted(backup)
+    assert plain_text_files(tmp_path, MARKER) == []
+    saved = entries(run)
+
+    log(run, "An entry after the backup")
+    assert len(entries(run)) == 3
+    restored = run("restore", str(backup))
+    assert restored.exit_code == 0, restored.output
+    assert entries(run) == saved
+    assert encryption.looks_encrypted(journal_home / "journal.db")
+    # The journal it replaced is kept, and locked as it was.
+    kept = list(journal_home.glob("journal.before-restore.*"))
+    assert len(kept) == 1 and encryption.looks_encrypted(kept[0])
+    assert plain_text_files(journal_home, "after the backup") == []
+
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, "another passphrase")
+    refused = run("restore", str(backup))
+    assert refused.exit_code == 1, refused.output
+    assert "passphrase does not open" in refused.stderr
+
+
+def test_a_plain_backup_restored_into_an_encrypted_journal_stays_locked(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path, tmp_path: Path
+) -> None:
+    log(run, f"Before encrypting: {MARKER}")
+    assert run("backup", str(tmp_path / "plain.db")).exit_code == 0
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+    assert run("encrypt").exit_code == 0
+    log(run, "After encrypting")
+
+    result = run("restore", str(tmp_path / "plain.db"))
+    assert result.exit_code == 0, result.output
+    assert [e["what_happened"] for e in entries(run)] == [f"Before encrypting: {MARKER}"]
+    assert encryption.looks_encrypted(journal_home / "journal.db")
+    assert plain_text_files(journal_home, MARKER) == []
+
+
+def test_encrypt_refuses_a_journal_that_is_already_encrypted(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    db.dispose_all()
+    journal = journal_home / "journal.db"
+    before = journal.read_bytes()
+    result = run("encrypt")
+    assert result.exit_code == 1, result.output
+    assert "already encrypted" in result.stderr
+    assert journal.read_bytes() == before
+
+
+def test_keep_plain_keeps_a_private_unencrypted_copy(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    said = encrypted_journal(run, monkeypatch, "--keep-plain")
+    kept = list(journal_home.glob("journal.plain-*.db"))
+    assert len(kept) == 1
+    assert str(kept[0]) in said
+    assert stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    conn = sqlite3.connect(kept[0])
+    assert conn.execute("SELECT count(*) FROM entry").fetchone() == (2,)
+    conn.close()
+    assert not encryption.looks_encrypted(kept[0])
+    assert encryption.looks_encrypted(journal_home / "journal.db")
+
+
+def test_encrypt_asks_for_a_passphrase_it_can_use(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    log(run, "An entry")
+    result = run("encrypt")
+    assert result.exit_code == 1, result.output
+    assert "needs a passphrase" in result.stderr
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, "short")
+    result = run("encrypt")
+    assert result.exit_code == 1, result.output
+    assert "too short" in result.stderr
+    assert not encryption.looks_encrypted(journal_home / "journal.db")
+
+
+def test_without_sqlcipher_encrypt_says_how_to_install_it(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    log(run, "An entry")
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+    monkeypatch.setattr(encryption, "available", lambda: False)
+    result = run("encrypt")
+    assert result.exit_code == 1, result.output
+    assert "pip install 'peerjournal[encrypted]'" in result.stderr
+    assert not encryption.looks_encrypted(journal_home / "journal.db")
+
+
+def test_an_encrypted_journal_without_sqlcipher_says_how_to_install_it(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    db.dispose_all()
+    monkeypatch.setattr(encryption, "available", lambda: False)
+    result = run("list")
+    assert result.exit_code == 1, result.output
+    assert "is encrypted" in result.stderr
+    assert "pip install 'peerjournal[encrypted]'" in result.stderr
+
+
+def test_a_damaged_file_is_still_called_damaged_not_encrypted(tmp_path: Path) -> None:
+    # Random-looking bytes that are not whole pages: no SQLCipher file looks like that.
+    path = tmp_path / "journal.db"
+    path.write_bytes(os.urandom(5000))
+    assert not encryption.looks_encrypted(path)
+    with pytest.raises(DatabaseError, match="restore"):
+        db.connect(str(path))
+
+
+@pytest.mark.pty
+def test_the_passphrase_is_typed_unseen_in_a_terminal(journal_home: Path) -> None:
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    env.pop(encryption.ENV_PASSPHRASE, None)
+
+    def spawn(*args: str) -> pexpect.spawn[str]:
+        return pexpect.spawn(
+            sys.executable, ["-m", "peerjournal", *args], env=env, encoding="utf-8", timeout=60
+        )
+
+    child = spawn("log", "--note", f"typed {MARKER}", "--rate", "empathy=4", "--no-input")
+    child.expect(pexpect.EOF)
+    child = spawn("encrypt")
+    child.expect_exact("New passphrase")
+    child.sendline(PASSPHRASE)
+    child.expect_exact("Type it again")
+    child.sendline(PASSPHRASE)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert PASSPHRASE not in (child.before or "")
+
+    child = spawn("list")
+    child.expect_exact("Passphrase for")
+    child.sendline(PASSPHRASE)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    shown = child.before or ""
+    assert "typed" in shown
+    assert PASSPHRASE not in shown
+    assert plain_text_files(journal_home, MARKER) == []
