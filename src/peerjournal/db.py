@@ -549,14 +549,15 @@ def restore(location: str, source: Path) -> Restored:
         with source.open("rb") as reading, staged.open("wb") as writing:
             shutil.copyfileobj(reading, writing)
         version = _sqlite_check_backup(staged, source)
+        ready = staged
         if encryption.looks_encrypted(live) and not encryption.looks_encrypted(staged):
             # An encrypted journal stays encrypted, whatever backup it is restored from.
             _sqlite_export_encrypted(staged, locked, encryption.passphrase(live))
-            staged = locked
+            ready = locked
         # Connections this process holds would keep reading the old pages.
         dispose_all()
         kept = _sqlite_keep_replaced(live) if _has_content(live) else None
-        _sqlite_replace(staged, live)
+        _sqlite_replace(ready, live)
     finally:
         staged.unlink(missing_ok=True)
         locked.unlink(missing_ok=True)
