@@ -11,8 +11,9 @@ from typing import Annotated
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import app
+from peerjournal.cli.app import app, settings
 from peerjournal.cli.editor import open_in_editor
+from peerjournal.glance import principle_glance
 from peerjournal.principles import load_guide
 
 _ACTIONS = ("path", "customize")
@@ -20,6 +21,7 @@ _ACTIONS = ("path", "customize")
 
 @app.command("principles")
 def principles_command(
+    ctx: typer.Context,
     slug: Annotated[
         str | None,
         typer.Argument(
@@ -43,20 +45,23 @@ def principles_command(
     guide = load_guide()
     if slug is None:
         if as_json:
-            data = {
+            listing = {
                 "path": str(guide.path),
                 "source": guide.source,
                 "principles": [_principle_json(p) for p in guide.principles],
             }
-            typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            typer.echo(json.dumps(listing, indent=2, ensure_ascii=False))
         else:
             render.principles_list(guide)
         return
     principle = guide.find(slug)
+    own = principle_glance(paths.database_location(settings(ctx).db), principle.slug)
     if as_json:
-        typer.echo(json.dumps(_principle_json(principle), indent=2, ensure_ascii=False))
+        data = _principle_json(principle)
+        data["yours"] = asdict(own) if own is not None else None
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     else:
-        render.principle_detail(principle)
+        render.principle_detail(principle, own)
 
 
 def _principle_json(principle: object) -> dict[str, object]:
