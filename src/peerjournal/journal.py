@@ -325,36 +325,9 @@ class Journal:
         )
 
     def _record(self, entry: Entry) -> EntryRecord:
-        from sqlmodel import select
-
-        from peerjournal.models import Rating, Tag
-
-        assert entry.id is not None
-        ratings = self.session.exec(
-            select(Rating).where(Rating.entry_id == entry.id).order_by(Rating.id)  # type: ignore[arg-type]
-        ).all()
-        tags = self.session.exec(
-            select(Tag.name).where(Tag.entry_id == entry.id).order_by(Tag.name)
-        ).all()
-        return EntryRecord(
-            id=entry.id,
-            uid=entry.uid,
-            occurred_at=entry.occurred_at,
-            utc_offset=entry.utc_offset,
-            local_date=entry.local_date,
-            logged_at=entry.logged_at,
-            edited_at=entry.edited_at,
-            mode=entry.mode,
-            minutes=entry.minutes,
-            peer=entry.peer,
-            what_happened=entry.what_happened,
-            so_what=entry.so_what,
-            now_what=entry.now_what,
-            feeling=entry.feeling,
-            shared=entry.shared,
-            ratings=tuple(RatingRecord(r.slug, r.principle_name, r.score, r.note) for r in ratings),
-            tags=tuple(tags),
-        )
+        """One entry's record with its ratings and tags."""
+        (record,) = self._records([entry])
+        return record
 
 
 @contextmanager
