@@ -152,3 +152,11 @@ def test_every_command_has_help(run: RunCli) -> None:
         assert "Usage" in result.stdout
         help_text = group.commands[name].help  # type: ignore[attr-defined]
         assert help_text and help_text.strip(), f"{name} has no help"
+
+
+def test_help_lists_the_three_flows_first(run: RunCli) -> None:
+    result = run("--help")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    positions = [out.index(f" {name} ") for name in ("log", "review", "principles", "list", "path")]
+    assert positions == sorted(positions)
