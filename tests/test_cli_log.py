@@ -226,14 +226,16 @@ def test_a_failed_save_keeps_the_text_and_says_where(
     def refuse(*_args: object) -> None:
         raise DatabaseError("The journal is locked by another program; try again in a moment.")
 
-    monkeypatch.setattr("peerjournal.journal.Journal.add_entry", refuse)
-    result = run("log", "--note", "-", input="words I must not lose\n")
+    # Only this patch is undone: monkeypatch.undo() would also undo the fixture's
+    # PEERJOURNAL_HOME and read the real user's journal.
+    with monkeypatch.context() as patched:
+        patched.setattr("peerjournal.journal.Journal.add_entry", refuse)
+        result = run("log", "--note", "-", input="words I must not lose\n")
     assert result.exit_code == 1, result.output
     assert "locked" in result.stderr
     assert str(journal_home / "draft.json") in result.stderr.replace("\n", "")
     kept = drafts.load()
     assert kept is not None and kept.what_happened == "words I must not lose"
-    monkeypatch.undo()
     assert entries(run) == []
 
 
