@@ -372,3 +372,40 @@ def test_yesterday_afternoon_is_stored_on_yesterdays_local_day(run: RunCli) -> N
     saved = json.loads(result.stdout)
     assert saved["local_date"] == (date.today() - timedelta(days=1)).isoformat()
     assert "T15:00:00" in saved["local_time"]
+
+
+# Bytes that are not UTF-8 reach Python as lone surrogates (in argv, and from a
+# terminal read with surrogateescape); SQLite and the draft file cannot hold them.
+NOT_UTF8 = "\udcff\udcfe"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--note", NOT_UTF8],
+        ["--note", "ok", "--peer", NOT_UTF8],
+        ["--note", "ok", "--tag", NOT_UTF8],
+    ],
+)
+def test_bytes_that_are_not_text_are_refused_plainly(run: RunCli, args: list[str]) -> None:
+    result = run("log", *args, "--no-input")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ") and "UTF-8" in lines[0]
+    assert drafts.load() is None
+    assert entries(run) == []
+
+
+def test_a_typed_line_that_is_not_text_is_asked_again(journal_home: Path) -> None:
+    from peerjournal.cli.logflow import GuidedFlow
+    from peerjournal.drafts import Draft
+    from peerjournal.principles import load_guide
+
+    answers = iter([f"bad {NOT_UTF8}", "good line", ""])
+    flow = GuidedFlow(
+        Draft(), load_guide(), journal_home / "draft.json", read=lambda _: next(answers)
+    )
+    flow.ask_text("what_happened", "What happened?")
+    assert flow.draft.what_happened == "good line"
+    assert drafts.load(journal_home / "draft.json") is not None

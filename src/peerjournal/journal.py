@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from peerjournal.errors import EntryNotFound
+from peerjournal.errors import EntryNotFound, InvalidValue
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -17,6 +17,21 @@ if TYPE_CHECKING:
     from peerjournal.models import Entry
 
 MODES = ("in-person", "phone", "text", "video", "group", "other")
+
+
+def checked_text(value: str, what: str) -> str:
+    """Text the journal can store, or InvalidValue naming `what`.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (from argv, or a
+    terminal read with surrogateescape); neither SQLite nor a draft file can hold them.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(
+            f"{what} holds bytes that are not UTF-8 text; type it again without them."
+        ) from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,18 @@ class NewEntry:
     ratings: tuple[RatingRecord, ...] = ()
     tags: tuple[str, ...] = ()
     shared: bool = False
+
+    def __post_init__(self) -> None:
+        # Checked here, before anything is written, so every way in (flags, prompts,
+        # the editor, an edit) refuses such text with the same plain sentence.
+        checked_text(self.mode, "The kind of contact")
+        checked_text(self.peer or "", "The peer alias")
+        for text in (self.what_happened, self.so_what, self.now_what):
+            checked_text(text, "The reflection")
+        for rating in self.ratings:
+            checked_text(rating.note or "", "A rating's note")
+        for tag in self.tags:
+            checked_text(tag, "A tag")
 
 
 @dataclass(frozen=True)
@@ -591,6 +618,7 @@ class ReviewQueries:
 
         from peerjournal.models import Intention
 
+        checked_text(text, "The intention")
         found = self.session.exec(
             select(Intention).where(Intention.period_end == period.end.isoformat())
         ).first()

@@ -341,10 +341,19 @@ class GuidedFlow:
             drafts.save(self.draft, self.draft_file)
 
     def line(self, prompt: str, *, exact: bool = False) -> str:
-        try:
-            answer = self.read(prompt)
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted from None
+        from peerjournal.journal import checked_text
+
+        while True:
+            try:
+                answer = self.read(prompt)
+            except (KeyboardInterrupt, EOFError):
+                raise Interrupted from None
+            try:
+                checked_text(answer, "That line")
+                break
+            except InvalidValue as exc:
+                # Asked again at once: such text could not be kept in the draft either.
+                render.hint(f"  {exc}")
         if answer.strip():
             self.typed = True
         return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
