@@ -201,20 +201,12 @@ class Journal:
 
     def get_entry(self, entry_id: int) -> EntryRecord:
         """The entry with this number, or EntryNotFound."""
-        from peerjournal.models import Entry
-
-        entry = self.session.get(Entry, entry_id)
-        if entry is None:
-            raise EntryNotFound(entry_id)
+        entry = self._entry(entry_id)
         return self._record(entry)
 
     def delete_entry(self, entry_id: int) -> None:
         """Remove an entry with its ratings, tags and edit history."""
-        from peerjournal.models import Entry
-
-        entry = self.session.get(Entry, entry_id)
-        if entry is None:
-            raise EntryNotFound(entry_id)
+        entry = self._entry(entry_id)
         self.session.delete(entry)
         self.session.flush()
 
@@ -240,11 +232,9 @@ class Journal:
 
         from sqlmodel import col, delete
 
-        from peerjournal.models import Entry, EntryEdit, Rating, Tag
+        from peerjournal.models import EntryEdit, Rating, Tag
 
-        entry = self.session.get(Entry, entry_id)
-        if entry is None:
-            raise EntryNotFound(entry_id)
+        entry = self._entry(entry_id)
         if changes.occurred_at.tzinfo is None:
             raise ValueError("occurred_at must be time-zone aware")
         before = entry_as_dict(self._record(entry))
@@ -301,6 +291,17 @@ class Journal:
             .order_by(col(EntryEdit.edited_at), col(EntryEdit.id))
         ).all()
         return [(row.edited_at, json.loads(row.previous)) for row in rows]
+
+    def _entry(self, entry_id: int) -> Entry:
+        """The stored entry with this number, or EntryNotFound."""
+        from peerjournal.models import Entry
+
+        # SQLite numbers rows with 64-bit integers; a bigger number names no entry
+        # (and would overflow the driver instead of finding nothing).
+        entry = self.session.get(Entry, entry_id) if -(2**63) <= entry_id < 2**63 else None
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        return entry
 
     def _records(self, entries: Sequence[Entry]) -> list[EntryRecord]:
         """Records for many entries with two queries in all, not two per entry."""
