@@ -409,3 +409,45 @@ def test_a_typed_line_that_is_not_text_is_asked_again(journal_home: Path) -> Non
     flow.ask_text("what_happened", "What happened?")
     assert flow.draft.what_happened == "good line"
     assert drafts.load(journal_home / "draft.json") is not None
+
+
+SHOWN_BACK = "copy it somewhere safe"
+
+
+@pytest.fixture
+def home_is_a_file(journal_home: Path) -> Path:
+    """A data folder that cannot be used: its path is taken by a file."""
+    journal_home.parent.mkdir(parents=True, exist_ok=True)
+    journal_home.write_text("not a folder\n")
+    return journal_home
+
+
+def test_when_not_even_a_draft_can_be_written_the_text_is_shown_back(
+    run: RunCli, home_is_a_file: Path
+) -> None:
+    result = run("log", "--note", "words I must not lose", "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+    assert result.stderr.count("Error: ") == 1
+
+
+def test_guided_log_without_a_usable_folder_shows_the_text_back(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "", "words I must not lose", "", "", "", *SKIP_RATINGS, "", "", ""]
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+
+
+def test_stopping_without_a_usable_folder_shows_the_text_back(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="\n\n\n\nwords I must not lose\n")
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output
+    assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]

@@ -19,6 +19,10 @@ class DraftUnreadable(PeerJournalError):
     """The draft file exists but is not a draft peerjournal can read."""
 
 
+class DraftNotKept(PeerJournalError):
+    """The draft file could not be written (the folder is missing, full or not ours)."""
+
+
 @dataclass
 class Draft:
     """The answers given so far for one entry (a new one, or an edit of `entry_id`).
@@ -146,7 +150,8 @@ def load(path: Path | None = None) -> Draft | None:
     path = path or draft_path()
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # No draft there (or no folder at all, when the data folder is taken by a file).
         return None
     except (OSError, UnicodeDecodeError):
         text = ""
@@ -163,7 +168,13 @@ def load(path: Path | None = None) -> Draft | None:
 def save(draft: Draft, path: Path | None = None) -> Path:
     """Write the draft (0600, atomically: a crash leaves the previous version)."""
     path = path or draft_path()
-    paths.write_private_file(path, draft.to_json().encode("utf-8"))
+    try:
+        paths.write_private_file(path, draft.to_json().encode("utf-8"))
+    except OSError as exc:
+        raise DraftNotKept(
+            f"Your answers could not be kept in {path} ({exc.strerror or exc}); check that "
+            "folder, or choose another with PEERJOURNAL_HOME."
+        ) from None
     return path
 
 
