@@ -451,3 +451,18 @@ def test_stopping_without_a_usable_folder_shows_the_text_back(
     assert result.exit_code == 130, result.output
     assert "Traceback" not in result.output
     assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+
+
+def test_stopping_at_the_resume_offer_says_the_draft_is_still_kept(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerjournal.drafts import Draft
+
+    drafts.save(Draft(what_happened="from last night"))
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    assert "nothing to keep" not in result.stderr
+    assert "still kept" in result.stderr
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == "from last night"

@@ -255,6 +255,12 @@ def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
             render.notice(
                 f"What you typed is kept in {flow.draft_file}; run 'peerjournal log' to finish it."
             )
+    elif flow.draft_file.exists():
+        # Stopped at the offer to resume: the unfinished entry from before is untouched.
+        render.notice(
+            f"\nStopped. Your unfinished entry is still kept in {flow.draft_file}; "
+            "run 'peerjournal log' to finish it."
+        )
     else:
         render.notice("\nStopped. Nothing was typed, so there is nothing to keep.")
     raise typer.Exit(EXIT_INTERRUPTED)
