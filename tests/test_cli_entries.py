@@ -187,3 +187,17 @@ def test_an_edit_that_changes_nothing_leaves_no_history(
     assert "Last edited" not in run("show", "3").stdout
     with open_journal() as journal:
         assert journal.edit_history(3) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "99999999999999999999999"],
+        ["edit", "99999999999999999999999", "--editor"],
+        ["delete", "99999999999999999999999", "--yes"],
+    ],
+)
+def test_a_number_too_big_for_any_entry_is_not_found(run: RunCli, args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: There is no entry number 99999999999999999999999.")

@@ -381,6 +381,25 @@ def entry_summary(entry: NewEntry) -> None:
     err().print(Panel(body, title="Your entry", title_align="left", expand=False))
 
 
+def draft_text(draft: Draft) -> None:
+    """What the user wrote, on stderr, when it cannot be kept anywhere else."""
+    body = Text("Here is what you wrote; copy it somewhere safe:\n", style="bold")
+    for label, text in zip(
+        REFLECTION_LABELS, (draft.what_happened, draft.so_what, draft.now_what), strict=True
+    ):
+        if text:
+            body.append(f"\n{label}\n", style="italic")
+            body.append(inert(text) + "\n")
+    if draft.peer:
+        body.append("\nPeer: ", style="italic")
+        body.append(inert(draft.peer) + "\n")
+    if draft.ratings:
+        body.append("\nRatings: ", style="italic")
+        body.append(", ".join(f"{inert(slug)}={score}" for slug, score in draft.ratings.items()))
+        body.append("\n")
+    err().print(body, soft_wrap=True)
+
+
 def saved(entry_id: int, feedback: str) -> None:
     """The line that confirms a save, and one line to take away."""
     err().print(Text(f"Saved entry #{entry_id}", style="bold green"))

@@ -151,8 +151,9 @@ def edit_command(
         with open_journal(db) as journal:
             updated = journal.edit_entry(entry_id, changes)
     except BaseException:
-        drafts.save(draft, path)
-        render.notice(f"Entry #{entry_id} was not changed. Your new answers are kept in {path}.")
+        render.notice(f"Entry #{entry_id} was not changed.")
+        if logflow.keep_or_show(draft, lambda: drafts.save(draft, path)):
+            render.notice(f"Your new answers are kept in {path}.")
         raise
     drafts.discard(path)
     render.notice(f"Entry #{entry_id} changed; the earlier version is kept in its history.")
@@ -190,13 +191,14 @@ def _ask_edit(draft: Draft, guide: Guide, path: Path) -> Draft | None:
         render.entry_summary(logflow.to_new_entry(flow.draft, guide))
         if flow.confirm_save():
             return flow.draft
-        drafts.save(flow.draft, path)
-        render.notice(f"Not changed. Your answers are kept in {path}.")
+        if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
+            render.notice(f"Not changed. Your answers are kept in {path}.")
         return None
     except logflow.Interrupted:
         if flow.typed:
-            drafts.save(flow.draft, path)
-            render.notice(f"\nStopped. What you typed is kept in {path}; run the edit again.")
+            render.notice("\nStopped.")
+            if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
+                render.notice(f"What you typed is kept in {path}; run the edit again.")
         else:
             render.notice("\nStopped. The entry was not changed.")
         raise typer.Exit(EXIT_INTERRUPTED) from None

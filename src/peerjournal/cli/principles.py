@@ -13,6 +13,7 @@ import typer
 from peerjournal import paths, render
 from peerjournal.cli.app import app, settings
 from peerjournal.cli.editor import open_in_editor
+from peerjournal.errors import InvalidValue
 from peerjournal.glance import principle_glance
 from peerjournal.principles import load_guide
 
@@ -76,8 +77,15 @@ def _customize() -> None:
         render.notice(f"You already have your own guide; it was left as it is: {target}")
     else:
         source = paths.default_guide_path()
-        paths.ensure_private_dir(target.parent)
-        shutil.copyfile(source, target)
+        try:
+            paths.ensure_private_dir(target.parent)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise InvalidValue(
+                f"Your own copy of the guide could not be made at {target} "
+                f"({exc.strerror or exc}); check that folder, or choose another with "
+                "PEERJOURNAL_HOME."
+            ) from None
         render.notice("Your own copy of the guide is ready. Edit it to fit your practice.")
     typer.echo(str(target))
     if sys.stdin.isatty() and sys.stdout.isatty():
