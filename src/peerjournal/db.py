@@ -346,6 +346,11 @@ def _too_new(location: str, version: int) -> DatabaseError:
 
 def _sqlite_prepare_file(path: Path) -> None:
     """Create the folder (0700) and the file (0600) before SQLite does, whatever the umask."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path} is a folder, not a journal file. Give a file name, for example "
+            f"--db {path / 'journal.db'}"
+        )
     try:
         ensure_private_dir(path.parent)
         if not path.exists():
