@@ -211,6 +211,15 @@ class Journal:
         self.session.delete(entry)
         self.session.flush()
 
+    def set_shared(self, entry_id: int, shared: bool) -> bool:
+        """Mark an entry for supervision summaries (or not); True if that changed it."""
+        entry = self._entry(entry_id)
+        if entry.shared == shared:
+            return False
+        entry.shared = shared
+        self.session.flush()
+        return True
+
     def list_entries(self, where: EntryFilter, limit: int | None = None) -> list[EntryRecord]:
         """Entries matching the filter, newest first; at most `limit` of them."""
         from sqlmodel import col, select

@@ -30,6 +30,7 @@ class JournalGroup(TyperGroup):
         "show",
         "edit",
         "delete",
+        "share",
         "search",
         "export",
         "import",

@@ -101,6 +101,35 @@ def delete_command(
     render.notice(f"Deleted entry #{entry_id}.")
 
 
+@app.command("share")
+def share_command(
+    ctx: typer.Context,
+    entry_ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="The entries' numbers, from 'list'.")
+    ],
+    off: Annotated[
+        bool, typer.Option("--off", help="Stop sharing these entries' reflections.")
+    ] = False,
+) -> None:
+    """Choose which reflections a supervision summary (review --markdown) may include.
+
+    Nothing is shared unless you say so here or with 'log --share'.
+    """
+    from peerjournal.journal import open_journal
+
+    with open_journal(settings(ctx).db) as journal:
+        changed = [n for n in entry_ids if journal.set_shared(n, not off)]
+    numbers = ", ".join(f"#{n}" for n in entry_ids)
+    if off:
+        render.notice(f"{numbers}: kept out of supervision summaries.")
+    else:
+        render.notice(
+            f"{numbers}: included in supervision summaries (peerjournal review --markdown)."
+        )
+    if len(changed) < len(entry_ids):
+        render.notice("Some were already set that way; nothing else changed.")
+
+
 @app.command("edit")
 def edit_command(
     ctx: typer.Context,

@@ -40,6 +40,7 @@ class LogOptions:
     no_input: bool
     strict_privacy: bool
     as_json: bool
+    share: bool = False
 
     @property
     def guided(self) -> bool:
@@ -113,6 +114,13 @@ def log_command(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the saved entry as JSON.")] = False,
+    share: Annotated[
+        bool,
+        typer.Option(
+            "--share",
+            help="Include this reflection in supervision summaries (review --markdown).",
+        ),
+    ] = False,
 ) -> None:
     """Reflect on a conversation you just had.
 
@@ -134,6 +142,7 @@ def log_command(
         no_input,
         strict_privacy,
         as_json,
+        share,
     )
     guide = load_guide()
     if options.guided:
@@ -189,7 +198,7 @@ def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRec
     if missing:
         raise InvalidValue(missing)
     logflow.check_privacy(draft, guide, strict=options.strict_privacy)
-    new = logflow.to_new_entry(draft, guide)
+    new = logflow.to_new_entry(draft, guide, shared=options.share)
     record = _save(new, db, draft, lambda: logflow.keep_after_failure(draft, reuse=None))
     render.saved(record.id, logflow.feedback(new, guide))
     return record
@@ -211,7 +220,7 @@ def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecor
             "Ctrl-C stops and keeps what you typed."
         )
         flow.run()
-        new = logflow.to_new_entry(flow.draft, guide)
+        new = logflow.to_new_entry(flow.draft, guide, shared=options.share)
         render.entry_summary(new)
         if not flow.confirm_save():
             if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
