@@ -295,6 +295,22 @@ def missing_input(draft: Draft) -> str | None:
 
 # --- the guided steps ---------------------------------------------------------
 
+
+def input_is_waiting() -> bool:
+    """Whether more typed or pasted input is already waiting to be read (POSIX terminals).
+
+    A terminal hands over one line per read, so the rest of a paste is still
+    waiting when its first blank line arrives.
+    """
+    import select
+
+    try:
+        ready, _, _ = select.select([sys.stdin], [], [], 0.05)
+    except (OSError, ValueError):
+        return False
+    return bool(ready)
+
+
 STEPS = 8  # the ninth, the summary and save, has no number on screen
 
 
@@ -316,6 +332,7 @@ class GuidedFlow:
     typed: bool = False
     unkept: bool = False
     read: Callable[[str], str] = render.ask
+    more_waiting: Callable[[], bool] = lambda: input_is_waiting()
 
     def run(self) -> None:
         steps: list[tuple[str, Callable[[], None]]] = [
@@ -470,6 +487,11 @@ class GuidedFlow:
         while True:
             answer = self.line("  > ", exact=True)
             if not answer.strip():
+                # A blank line ends the answer, unless more text is already on its
+                # way: then it is a paragraph break inside pasted text.
+                if lines and self.more_waiting():
+                    lines.append("")
+                    continue
                 break
             lines.append(answer)
             setattr(self.draft, field_name, "\n".join(lines))
