@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -206,3 +206,292 @@ def open_journal(location: str | None = None, *, write: bool = True) -> Iterator
     database = db.connect(database_location(location))
     with db.session_scope(database, write=write) as session:
         yield Journal(session)
+
+
+# --- review queries ----------------------------------------------------------
+# The numbers behind `peerjournal review`, aggregated in SQL: at most one row
+# per window and principle, never one per entry.
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of local calendar days, both ends included."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class PrincipleWindowRow:
+    """How one principle was rated in one window: how often, and the sum of the scores."""
+
+    window: int
+    slug: str
+    ratings: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ActivityWindowRow:
+    """One window's conversations, minutes, and the feelings noted after them."""
+
+    window: int
+    conversations: int
+    minutes: int
+    feelings: int
+    feeling_total: int
+
+
+@dataclass(frozen=True)
+class ReflectionRecord:
+    """One entry's reflection as a review shows it."""
+
+    id: int
+    local_date: str
+    local_time: datetime
+    mode: str
+    minutes: int | None
+    peer: str | None
+    what_happened: str
+    so_what: str
+    now_what: str
+    feeling: int | None
+    shared: bool
+
+
+@dataclass(frozen=True)
+class RatedReflection:
+    """One rating of a principle, with the reflection of the entry it belongs to."""
+
+    score: int
+    note: str | None
+    name: str
+    reflection: ReflectionRecord
+
+
+@dataclass(frozen=True)
+class IntentionRecord:
+    """What the supporter meant to practise after the review of one period."""
+
+    start: date
+    end: date
+    text: str
+
+
+class ReviewQueries:
+    """Grouped queries for the weekly review, over one open session.
+
+    Window numbers are positions in the list of windows the caller gives:
+    each row says which window its local days fall in, so every window comes
+    from one query.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def has_entries(self) -> bool:
+        """Whether the journal holds any entry at all."""
+        from sqlmodel import select
+
+        from peerjournal.models import Entry
+
+        return self.session.exec(select(Entry.id).limit(1)).first() is not None
+
+    def principle_rows(self, windows: Sequence[Window]) -> list[PrincipleWindowRow]:
+        """Count and sum of scores per window and principle slug."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry, Rating
+
+        window = _window_case(windows)
+        query = (
+            select(window, Rating.slug, func.count(col(Rating.id)), func.sum(col(Rating.score)))
+            .join(Entry, col(Entry.id) == col(Rating.entry_id))
+            .where(*_within(windows))
+            .group_by(window, Rating.slug)
+        )
+        return [
+            PrincipleWindowRow(int(w), slug, int(count), int(total or 0))
+            for w, slug, count, total in self.session.exec(query)
+        ]
+
+    def activity_rows(self, windows: Sequence[Window]) -> list[ActivityWindowRow]:
+        """Conversations, minutes and feelings per window (windows with none are absent)."""
+        from sqlalchemy import func, select
+        from sqlmodel import col
+
+        from peerjournal.models import Entry
+
+        window = _window_case(windows)
+        # Five columns are more than sqlmodel's typed select() takes; plain Core runs it.
+        query = (
+            select(
+                window,
+                func.count(col(Entry.id)),
+                func.sum(col(Entry.minutes)),
+                func.count(col(Entry.feeling)),
+                func.sum(col(Entry.feeling)),
+            )
+            .where(*_within(windows))
+            .group_by(window)
+        )
+        return [
+            ActivityWindowRow(int(w), int(n), int(minutes or 0), int(feelings), int(total or 0))
+            for w, n, minutes, feelings, total in self.session.connection().execute(query)
+        ]
+
+    def modes(self, period: Window) -> dict[str, int]:
+        """How many conversations of each kind of contact in the period."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        query = (
+            select(Entry.mode, func.count(col(Entry.id)))
+            .where(*_within([period]))
+            .group_by(Entry.mode)
+        )
+        return {mode: int(count) for mode, count in self.session.exec(query)}
+
+    def principle_names(self, slugs: Iterable[str]) -> dict[str, str]:
+        """The name most recently stored with each slug, for principles the guide retired."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Rating
+
+        wanted = sorted(set(slugs))
+        if not wanted:
+            return {}
+        latest = (
+            select(func.max(col(Rating.id)))
+            .where(col(Rating.slug).in_(wanted))
+            .group_by(Rating.slug)
+        )
+        query = select(Rating.slug, Rating.principle_name).where(col(Rating.id).in_(latest))
+        return dict(self.session.exec(query).all())
+
+    def reflections(
+        self, period: Window, *, limit: int, shared_only: bool = False
+    ) -> tuple[list[ReflectionRecord], int]:
+        """The period's first `limit` entries in time order, and how many there are in all."""
+        from sqlalchemy import func
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        conditions = _within([period])
+        if shared_only:
+            conditions.append(col(Entry.shared).is_(True))
+        total = self.session.exec(select(func.count(col(Entry.id))).where(*conditions)).one()
+        query = (
+            select(Entry)
+            .where(*conditions)
+            .order_by(col(Entry.occurred_at), col(Entry.id))
+            .limit(limit)
+        )
+        return [_reflection(entry) for entry in self.session.exec(query)], int(total)
+
+    def ratings_of(self, slug: str, period: Window) -> list[RatedReflection]:
+        """Every rating of one principle in the period, oldest first, with its reflection."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry, Rating
+
+        query = (
+            select(Rating, Entry)
+            .join(Entry, col(Entry.id) == col(Rating.entry_id))
+            .where(Rating.slug == slug, *_within([period]))
+            .order_by(col(Entry.occurred_at), col(Entry.id))
+        )
+        return [
+            RatedReflection(rating.score, rating.note, rating.principle_name, _reflection(entry))
+            for rating, entry in self.session.exec(query)
+        ]
+
+    def intention(self, period: Window) -> IntentionRecord | None:
+        """The intention written for the period, if any."""
+        from sqlmodel import select
+
+        from peerjournal.models import Intention
+
+        found = self.session.exec(
+            select(Intention).where(Intention.period_end == period.end.isoformat())
+        ).first()
+        if found is None:
+            return None
+        return IntentionRecord(
+            date.fromisoformat(found.period_start), date.fromisoformat(found.period_end), found.text
+        )
+
+    def save_intention(self, period: Window, text: str) -> IntentionRecord:
+        """Store the period's intention, replacing one written earlier for the same period."""
+        from sqlmodel import select
+
+        from peerjournal.models import Intention
+
+        found = self.session.exec(
+            select(Intention).where(Intention.period_end == period.end.isoformat())
+        ).first()
+        if found is None:
+            found = Intention(
+                period_start=period.start.isoformat(),
+                period_end=period.end.isoformat(),
+                text=text,
+                written_at=datetime.now(UTC),
+            )
+        else:
+            found.period_start = period.start.isoformat()
+            found.text = text
+            found.written_at = datetime.now(UTC)
+        self.session.add(found)
+        self.session.flush()
+        return IntentionRecord(period.start, period.end, text)
+
+
+def _within(windows: Sequence[Window]) -> list[Any]:
+    """Entries on local days from the first window's start to the last one's end."""
+    from sqlmodel import col
+
+    from peerjournal.models import Entry
+
+    first = min(w.start for w in windows)
+    last = max(w.end for w in windows)
+    return [col(Entry.local_date).between(first.isoformat(), last.isoformat())]
+
+
+def _window_case(windows: Sequence[Window]) -> Any:
+    """A SQL expression giving each entry's window number from its local day."""
+    from sqlalchemy import case
+    from sqlmodel import col
+
+    from peerjournal.models import Entry
+
+    day = col(Entry.local_date)
+    return case(
+        *[
+            (day.between(w.start.isoformat(), w.end.isoformat()), index)
+            for index, w in enumerate(windows)
+        ],
+        else_=-1,
+    ).label("window")
+
+
+def _reflection(entry: Entry) -> ReflectionRecord:
+    assert entry.id is not None
+    local = entry.occurred_at.astimezone(timezone(timedelta(minutes=entry.utc_offset)))
+    return ReflectionRecord(
+        id=entry.id,
+        local_date=entry.local_date,
+        local_time=local,
+        mode=entry.mode,
+        minutes=entry.minutes,
+        peer=entry.peer,
+        what_happened=entry.what_happened,
+        so_what=entry.so_what,
+        now_what=entry.now_what,
+        feeling=entry.feeling,
+        shared=entry.shared,
+    )

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from peerjournal.journal import RatedReflection, ReflectionRecord, Window
     from peerjournal.principles import Guide, Principle
+    from peerjournal.review import Point, Review
 
 # C0 and C1 control characters (but newline and tab), DEL, and the Unicode
 # bidirectional controls that can make text read differently from what it is.
@@ -104,3 +110,395 @@ def principle_detail(principle: Principle) -> None:
 def markup_escape(text: str) -> str:
     """User text made safe to embed inside a Rich markup string."""
     return escape(inert(text))
+
+
+# --- review ---
+
+_BARS = "▁▂▃▄▅▆▇█"
+_NO_DATA_MARK = "·"
+_NO_DATA_NUMBER = "\u2013"  # an en dash
+# A reflection prompt longer than this is shortened on screen, at a word.
+REFLECTION_SHOWN_CHARS = 400
+
+_FOCUS_REASONS = {
+    "falling": "its average fell three weeks in a row",
+    "lowest": "it had your lowest average this week",
+    "not-rated": "you have not rated it lately",
+}
+_FEELING_SUGGESTIONS = {
+    "falling": (
+        "How you feel after conversations has dropped three weeks in a row. "
+        "This could be a good time for a debrief with someone you trust, "
+        "a word with your supervisor, or some rest."
+    ),
+    "low": (
+        "This week sounds heavy. Be gentle with yourself: a debrief, "
+        "supervision or some time off can help."
+    ),
+    "busy": (
+        "This week was much busier than usual. Plan some rest, and bring it to "
+        "supervision if it would help."
+    ),
+}
+_MODE_NAMES = {"in-person": "in person", "text": "text/chat"}
+
+
+def day_label(day: date, *, year: bool = True) -> str:
+    """A day as people say it: Sun 29 Mar 2026."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return f"{text} {day.year}" if year else text
+
+
+def span_label(window: Window) -> str:
+    """A span of days as people write it: Mon 23 Mar, an en dash, Sun 29 Mar 2026."""
+    first = day_label(window.start, year=window.start.year != window.end.year)
+    return f"{first} \u2013 {day_label(window.end)}"
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """One mark per value on a fixed 1-to-5 scale; a dot where there is no value."""
+    marks = []
+    for value in values:
+        if value is None:
+            marks.append(_NO_DATA_MARK)
+        else:
+            index = round((min(max(value, 1.0), 5.0) - 1.0) / 4.0 * (len(_BARS) - 1))
+            marks.append(_BARS[index])
+    return "".join(marks)
+
+
+def trend_numbers(values: Sequence[float | None]) -> str:
+    """The numbers behind a sparkline, one decimal each, a dash where there is none."""
+    return " ".join(_NO_DATA_NUMBER if v is None else f"{v:.1f}" for v in values)
+
+
+def shorten(text: str, limit: int, entry_id: int) -> str:
+    """Text cut at a word before `limit` characters, saying where to read the rest."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return f"{cut.rstrip()}… (see: peerjournal show {entry_id})"
+
+
+def review_empty() -> None:
+    """What to do when the journal has nothing to review yet."""
+    notice(
+        "Your journal has no entries yet, so there is nothing to review. "
+        "After your next support conversation, run: peerjournal log. "
+        "Then come back to peerjournal review at the end of the week."
+    )
+
+
+def _average_text(average: float | None, ratings: int) -> Text:
+    if average is None:
+        return Text("not rated", style="dim")
+    return Text(f"{average:.2f} ({ratings})")
+
+
+def _change_text(change: float | None) -> Text:
+    if change is None:
+        return Text(_NO_DATA_NUMBER, style="dim")
+    if change > 0.005:
+        return Text(f"▲ {change:.2f}", style="green")
+    if change < -0.005:
+        return Text(f"▼ {abs(change):.2f}", style="red")
+    return Text("= 0.00")
+
+
+def _trend_cell(points: Sequence[Point]) -> Text:
+    values = [p.average for p in points]
+    cell = Text(sparkline(values), style="cyan")
+    cell.append("\n")
+    cell.append(trend_numbers(values), style="dim")
+    return cell
+
+
+def _header(review: Review) -> Text:
+    head = Text()
+    head.append(f"Your week: {span_label(review.period)}", style="bold")
+    head.append(f"\nCompared with the week before: {span_label(review.previous_period)}\n")
+    if review.conversations == 0:
+        head.append("No conversations logged this week.")
+        return head
+    plural = "" if review.conversations == 1 else "s"
+    head.append(f"{review.conversations} conversation{plural} · {review.minutes} minutes")
+    if review.modes:
+        mix = ", ".join(f"{_MODE_NAMES.get(m, m)} {n}" for m, n in review.modes.items())
+        head.append(f" · {inert(mix)}")
+    return head
+
+
+def _principle_table(review: Review) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
+    table.add_column("Principle", ratio=3, min_width=12)
+    table.add_column("This week", no_wrap=True)
+    table.add_column("Change", no_wrap=True)
+    table.add_column(f"Trend, {len(review.windows)} weeks", min_width=8)
+    for stats in review.principles:
+        name = user_text(stats.name, style="bold")
+        if stats.retired:
+            name.append(" (retired)", style="dim")
+        table.add_row(
+            name,
+            _average_text(stats.average, stats.ratings),
+            _change_text(stats.change),
+            _trend_cell(stats.trend),
+        )
+    return table
+
+
+def _focus_text(review: Review) -> Text:
+    body = Text()
+    if review.strongest is not None and review.strongest.average is not None:
+        body.append("Strongest this week: ", style="bold")
+        body.append(inert(review.strongest.name))
+        plural = "" if review.strongest.ratings == 1 else "s"
+        body.append(
+            f" ({review.strongest.average:.2f} from {review.strongest.ratings} rating{plural})\n"
+        )
+    focus = review.focus
+    if focus is None:
+        if review.strongest is None:
+            body.append("No principle was rated this week, so there is no focus to suggest.")
+        else:
+            body.append("No single principle stands out to focus on next week.")
+        return body
+    body.append("Focus for next week: ", style="bold")
+    body.append(inert(focus.name))
+    body.append(f", because {_FOCUS_REASONS.get(focus.reason, focus.reason)}.")
+    if focus.questions:
+        body.append("\nAsk yourself:")
+        for question in focus.questions:
+            body.append(f"\n  • {inert(question)}")
+    return body
+
+
+def _feeling_text(review: Review) -> Text:
+    feeling = review.feeling
+    body = Text()
+    body.append("How you felt after conversations: ", style="bold")
+    if feeling.average is None:
+        body.append("not noted this week")
+    else:
+        plural = "" if feeling.ratings == 1 else "s"
+        body.append(f"{feeling.average:.2f} of 5 ({feeling.ratings} note{plural})")
+    values = [p.average for p in feeling.trend]
+    if any(v is not None for v in values):
+        body.append("\nTrend: ")
+        body.append(sparkline(values), style="cyan")
+        body.append(f"  {trend_numbers(values)}", style="dim")
+    if feeling.suggestion is not None:
+        body.append("\n")
+        body.append(_FEELING_SUGGESTIONS.get(feeling.suggestion, ""), style="italic")
+    return body
+
+
+def _intention_text(review: Review) -> Text:
+    body = Text()
+    if review.intention is not None:
+        body.append("Last week you meant to: ", style="bold")
+        body.append(inert(review.intention.text))
+    else:
+        body.append("No intention was written last week.", style="dim")
+    if review.current_intention is not None:
+        body.append("\nYour intention for next week: ", style="bold")
+        body.append(inert(review.current_intention.text))
+    return body
+
+
+def _reflection_lines(reflection: ReflectionRecord, *, peer: bool = True) -> Group:
+    when = reflection.local_time
+    head = Text(f"#{reflection.id} · {day_label(when.date())} {when:%H:%M} · ", style="bold")
+    head.append(inert(_MODE_NAMES.get(reflection.mode, reflection.mode)))
+    if reflection.minutes is not None:
+        head.append(f" · {reflection.minutes} min")
+    if peer and reflection.peer:
+        head.append(" · with ")
+        head.append(inert(reflection.peer))
+    if reflection.feeling is not None:
+        head.append(f" · feeling {reflection.feeling}/5")
+    parts: list[Text | Padding] = [head]
+    for label, text in (
+        ("What happened", reflection.what_happened),
+        ("So what", reflection.so_what),
+        ("Now what", reflection.now_what),
+    ):
+        if text.strip():
+            line = Text(f"{label}: ", style="italic")
+            line.append(inert(shorten(text, REFLECTION_SHOWN_CHARS, reflection.id)))
+            # Wrapped lines stay indented under their prompt, easy to tell apart.
+            parts.append(Padding(line, (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def review_screen(
+    review: Review,
+    reflections: Sequence[ReflectionRecord],
+    total: int,
+    *,
+    console: Console | None = None,
+) -> None:
+    """The weekly review as a supporter reads it."""
+    screen = console or out()
+    screen.print(_header(review))
+    screen.print()
+    screen.print(_principle_table(review))
+    screen.print(
+        Text(
+            f"Trend: one mark a week, oldest first ({_BARS[0]} is 1, {_BARS[-1]} is 5); "
+            f"{_NO_DATA_MARK} and {_NO_DATA_NUMBER}: not rated that week.",
+            style="dim",
+        )
+    )
+    screen.print()
+    screen.print(_focus_text(review))
+    screen.print()
+    screen.print(_feeling_text(review))
+    screen.print()
+    screen.print(_intention_text(review))
+    screen.print()
+    if not reflections:
+        screen.print(Text("No reflections this week.", style="dim"))
+        return
+    screen.print(Text("Your reflections this week", style="bold underline"))
+    for reflection in reflections:
+        screen.print()
+        screen.print(_reflection_lines(reflection))
+    if total > len(reflections):
+        more = total - len(reflections)
+        screen.print(
+            Text(
+                f"…and {more} more this week. See them all with: peerjournal list "
+                f"--since {review.period.start} --until {review.period.end}",
+                style="dim",
+            )
+        )
+
+
+def intention_question(existing: str) -> None:
+    """Invite this week's intention before the prompt (on stderr)."""
+    text = Text("\nOne thing you mean to practise next week", style="bold")
+    if existing:
+        text.append(" (Enter keeps what you wrote: ", style="")
+        text.append(inert(existing))
+        text.append(")")
+    else:
+        text.append(" (Enter skips)")
+    err().print(text)
+
+
+def principle_ratings(
+    review: Review,
+    slug: str,
+    ratings: Sequence[RatedReflection],
+    *,
+    console: Console | None = None,
+) -> None:
+    """Every rating of one principle in the period, with its reflection."""
+    screen = console or out()
+    stats = next((s for s in review.principles if s.slug == slug), None)
+    name = stats.name if stats is not None else slug
+    title = user_text(name, style="bold")
+    if stats is not None and stats.retired:
+        title.append(" (retired)", style="dim")
+    title.append(f": {span_label(review.period)}")
+    screen.print(title)
+    if not ratings:
+        screen.print(
+            Text(
+                "You did not rate it this week. Rate it after your next conversation "
+                "with: peerjournal log",
+                style="dim",
+            )
+        )
+        return
+    if stats is not None and stats.average is not None:
+        plural = "" if stats.ratings == 1 else "s"
+        screen.print(f"Average {stats.average:.2f} from {stats.ratings} rating{plural}")
+    for rated in ratings:
+        screen.print()
+        line = Text(f"{rated.score}/5", style="bold")
+        if rated.note:
+            line.append(" · ")
+            line.append(inert(rated.note))
+        screen.print(line)
+        screen.print(_reflection_lines(rated.reflection))
+
+
+def _md(text: str) -> str:
+    """User text made plain for a Markdown line: controls visible, pipes kept out of tables."""
+    return inert(text).replace("|", "\\|").replace("\n", " ").strip()
+
+
+def review_markdown(
+    review: Review,
+    reflections: Sequence[ReflectionRecord],
+    total: int,
+    *,
+    include_notes: bool = False,
+) -> str:
+    """A supervision-ready summary; private text only when the user asked for it."""
+    lines = [
+        f"# Peer support review: {span_label(review.period)}",
+        "",
+        f"- Conversations: {review.conversations} ({review.minutes} minutes)",
+    ]
+    if review.modes:
+        mix = ", ".join(f"{_MODE_NAMES.get(m, m)} {n}" for m, n in review.modes.items())
+        lines.append(f"- Kinds of contact: {_md(mix)}")
+    feeling = review.feeling
+    if feeling.average is not None:
+        lines.append(f"- Feeling after conversations: {feeling.average:.2f} of 5")
+    lines += [
+        "",
+        "## Principles",
+        "",
+        "| Principle | This week | Week before | Change | Trend |",
+        "|---|---|---|---|---|",
+    ]
+    for stats in review.principles:
+        name = _md(stats.name) + (" (retired)" if stats.retired else "")
+        this = "not rated" if stats.average is None else f"{stats.average:.2f} ({stats.ratings})"
+        before = "not rated" if stats.previous_average is None else f"{stats.previous_average:.2f}"
+        change = _change_text(stats.change).plain
+        values = [p.average for p in stats.trend]
+        lines.append(f"| {name} | {this} | {before} | {change} | {trend_numbers(values)} |")
+    lines.append("")
+    if review.focus is not None:
+        lines += [
+            "## Focus for next week",
+            "",
+            f"**{_md(review.focus.name)}**, because "
+            f"{_FOCUS_REASONS.get(review.focus.reason, review.focus.reason)}.",
+            "",
+        ]
+        lines += [f"- {_md(q)}" for q in review.focus.questions]
+        lines.append("")
+    if include_notes and review.intention is not None:
+        lines += ["## Last week's intention", "", _md(review.intention.text), ""]
+    heading = "Reflections" if include_notes else "Reflections shared for supervision"
+    lines += [f"## {heading}", ""]
+    if not reflections:
+        lines += ["None this week.", ""]
+    for reflection in reflections:
+        when = reflection.local_time
+        head = f"### {day_label(when.date())}, {_MODE_NAMES.get(reflection.mode, reflection.mode)}"
+        if reflection.minutes is not None:
+            head += f", {reflection.minutes} minutes"
+        if include_notes and reflection.peer:
+            head += f", with {_md(reflection.peer)}"
+        lines += [head, ""]
+        for label, text in (
+            ("What happened", reflection.what_happened),
+            ("So what", reflection.so_what),
+            ("Now what", reflection.now_what),
+        ):
+            if text.strip():
+                lines += [f"**{label}:** {inert(text.strip())}", ""]
+    if total > len(reflections):
+        lines += [f"_{total - len(reflections)} more not included._", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

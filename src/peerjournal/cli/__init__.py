@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peerjournal.cli import info, principles  # noqa: F401  (registers the commands)
+from peerjournal.cli import info, principles, review  # noqa: F401  (registers the commands)
 from peerjournal.cli.app import app
 
 
