@@ -19,9 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peerjournal.principles import Principle
 
 # Bump when the rows this module writes change, so cached journals are rebuilt.
-BUILDER_REVISION = 1
+BUILDER_REVISION = 2
 
 # The word the benchmark searches for; about one entry in two hundred has it.
 SEARCH_WORD = "grandmother"
@@ -237,8 +241,7 @@ def build_journal(
     from peerjournal.principles import parse_guide
 
     principles = parse_guide(default_guide_path())
-    database = db.connect(str(path))
-    database.engine.dispose()
+    db.connect(str(path))
     db.dispose_all()
 
     conn = sqlite3.connect(path, isolation_level=None)
@@ -246,51 +249,95 @@ def build_journal(
         _check_columns(conn, "entry", _ENTRY_COLUMNS)
         _check_columns(conn, "rating", ("id", "entry_id", "slug", "principle_name", "score"))
         conn.execute("PRAGMA synchronous = OFF")
-        first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entry").fetchone()[0]
-        entries = sample_entries(
-            count, days, end=end or _yesterday(), principles=len(principles), seed=seed
-        )
-        rng = random.Random(seed + 1)
-        batch_size = 10_000
-        entry_rows: list[tuple[object, ...]] = []
-        rating_rows: list[tuple[object, ...]] = []
-        tag_rows: list[tuple[object, ...]] = []
-        for number, sample in enumerate(entries, start=first_id):
-            offset = sample.local_time.utcoffset() or timedelta(0)
-            logged = sample.local_time + timedelta(minutes=rng.randint(2, 240))
-            entry_rows.append(
-                (
-                    number,
-                    f"{rng.getrandbits(128):032x}",
-                    _sql_datetime(sample.local_time),
-                    int(offset.total_seconds() // 60),
-                    sample.local_time.date().isoformat(),
-                    _sql_datetime(logged),
-                    None,
-                    sample.mode,
-                    sample.minutes,
-                    sample.peer,
-                    sample.what_happened,
-                    sample.so_what,
-                    sample.now_what,
-                    sample.feeling,
-                    int(sample.shared),
-                )
-            )
-            for principle, score, note in zip(
-                principles, sample.scores, sample.rating_notes, strict=True
-            ):
-                if score is not None:
-                    rating_rows.append((number, principle.slug, principle.name, score, note))
-            tag_rows.extend((number, tag) for tag in sample.tags)
-            if len(entry_rows) >= batch_size:
-                _insert(conn, entry_rows, rating_rows, tag_rows)
-                entry_rows, rating_rows, tag_rows = [], [], []
-        _insert(conn, entry_rows, rating_rows, tag_rows)
-        _rebuild_search_index(conn)
+        # Triggers (the search index's) would rebuild a row per rating and tag inserted:
+        # set them aside and index every entry once at the end instead.
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall()
+        for name, _sql in triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+        _insert_entries(conn, principles, count, days, end or _yesterday(), seed)
+        for _name, sql in triggers:
+            conn.execute(sql)
+    finally:
+        conn.close()
+    _fill_search_index(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+
+
+def _insert_entries(
+    conn: sqlite3.Connection,
+    principles: tuple[Principle, ...],
+    count: int,
+    days: int,
+    end: date,
+    seed: int,
+) -> None:
+    first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entry").fetchone()[0]
+    entries = sample_entries(count, days, end=end, principles=len(principles), seed=seed)
+    rng = random.Random(seed + 1)
+    batch_size = 10_000
+    entry_rows: list[tuple[object, ...]] = []
+    rating_rows: list[tuple[object, ...]] = []
+    tag_rows: list[tuple[object, ...]] = []
+    for number, sample in enumerate(entries, start=first_id):
+        offset = sample.local_time.utcoffset() or timedelta(0)
+        logged = sample.local_time + timedelta(minutes=rng.randint(2, 240))
+        entry_rows.append(
+            (
+                number,
+                f"{rng.getrandbits(128):032x}",
+                _sql_datetime(sample.local_time),
+                int(offset.total_seconds() // 60),
+                sample.local_time.date().isoformat(),
+                _sql_datetime(logged),
+                None,
+                sample.mode,
+                sample.minutes,
+                sample.peer,
+                sample.what_happened,
+                sample.so_what,
+                sample.now_what,
+                sample.feeling,
+                int(sample.shared),
+            )
+        )
+        for principle, score, note in zip(
+            principles, sample.scores, sample.rating_notes, strict=True
+        ):
+            if score is not None:
+                rating_rows.append((number, principle.slug, principle.name, score, note))
+        tag_rows.extend((number, tag) for tag in sample.tags)
+        if len(entry_rows) >= batch_size:
+            _insert(conn, entry_rows, rating_rows, tag_rows)
+            entry_rows, rating_rows, tag_rows = [], [], []
+    _insert(conn, entry_rows, rating_rows, tag_rows)
+
+
+def _fill_search_index(path: Path) -> None:
+    """Index every entry for `search` the way the schema's own migration does."""
+    from peerjournal import db
+
+    table = getattr(db, "SEARCH_TABLE", None)
+    if table is None:
+        return
+    fill = getattr(db, "_sqlite_fill_search", None)
+    if fill is None:
+        raise BuilderOutOfDate(
+            "peerjournal.db no longer has _sqlite_fill_search: teach "
+            "benchmarks/journal_builder.py how to fill the search index."
+        )
+    database = db.connect(str(path))
+    try:
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+            fill(conn)
+    finally:
+        db.dispose_all()
 
 
 def _insert(
@@ -314,23 +361,6 @@ def _insert(
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def _rebuild_search_index(conn: sqlite3.Connection) -> None:
-    """Fill any full-text table over entries that triggers do not keep up to date."""
-    tables = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
-    ).fetchall()
-    triggers = " ".join(
-        sql or "" for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type='trigger'")
-    )
-    for name, sql in tables:
-        if "fts" not in sql.lower():
-            continue
-        if name in triggers:
-            continue  # kept in step by triggers as the rows went in
-        if "content=" in sql.replace(" ", "").lower():
-            conn.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
 
 
 def write_jrnl_journal(
