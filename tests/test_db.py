@@ -217,3 +217,33 @@ def test_entry_filter_selects_by_local_day_and_tag(journal_home: Path) -> None:
         assert days(EntryFilter(since=date(2026, 11, 2))) == ["2026-11-02", "2026-11-03"]
         assert days(EntryFilter(until=date(2026, 11, 1))) == ["2026-11-01"]
         assert days(EntryFilter(tag="warmline")) == ["2026-11-01", "2026-11-03"]
+
+
+def test_a_journal_locked_too_long_is_a_plain_error(
+    journal_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
+    with open_journal() as journal:
+        journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="phone"))
+    db.dispose_all()
+    holder = sqlite3.connect(journal_home / "journal.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DatabaseError, match="busy") as caught, open_journal() as journal:
+            journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="phone"))
+        assert "Try again" in str(caught.value)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_a_journal_folder_that_cannot_be_made_is_a_plain_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("PEERJOURNAL_HOME", str(blocker))
+    with pytest.raises(DatabaseError, match="cannot be created") as caught, open_journal():
+        pass
+    assert str(blocker) in str(caught.value)
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

@@ -48,6 +48,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from peerjournal import models
@@ -214,7 +215,11 @@ def connect(location: str) -> Database:
     else:
         engine = create_engine(location)
     database = Database(engine, location, path)
-    _bring_up_to_date(database)
+    try:
+        _bring_up_to_date(database)
+    except OperationalError as exc:
+        engine.dispose()
+        raise _unusable(location, exc) from None
     _engines[location] = engine
     return database
 
@@ -239,6 +244,9 @@ def session_scope(database: Database, *, write: bool = True) -> Iterator[Session
     try:
         yield session
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        raise _unusable(database.location, exc) from None
     except BaseException:
         session.rollback()
         raise
@@ -246,34 +254,71 @@ def session_scope(database: Database, *, write: bool = True) -> Iterator[Session
         session.close()
 
 
+def _unusable(location: str, exc: OperationalError) -> DatabaseError:
+    """A plain message for a database that refused to work (busy, full, unreadable)."""
+    reason = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in reason or "busy" in reason:
+        return DatabaseError(
+            f"The journal {location} is busy: another peerjournal has been using it for "
+            f"over {BUSY_TIMEOUT_MS // 1000} seconds. Try again in a moment."
+        )
+    if "full" in reason:
+        return DatabaseError(
+            f"The journal {location} could not be saved because the disk is full. "
+            "Free some space and try again."
+        )
+    return DatabaseError(
+        f"The journal {location} could not be used ({reason}). "
+        "Check the file and its folder, or restore a backup with 'peerjournal restore FILE'."
+    )
+
+
 def _bring_up_to_date(database: Database) -> None:
+    """Create a new journal, or upgrade an older one after a backup; refuse a newer one.
+
+    The check reads without taking the write lock, so a command that finds the
+    schema current (nearly always) never waits behind another writer here.
+    """
     if database.path is not None:
         found = _sqlite_inspect_file(database.path)
         if found is not None and found > LATEST_VERSION:
             raise _too_new(database.location, found)
-    with database.engine.connect() as conn:
-        conn = conn.execution_options(peerjournal_write=True)
-        with conn.begin():
-            version = _read_version(conn)
-            if version is None:
-                if inspect(conn).get_table_names():
-                    raise DatabaseError(
-                        f"{database.location} is not a peerjournal journal. "
-                        "Point --db at your journal file, or at a new file name to start one."
-                    )
-                create_latest(conn)
-                return
-            if version > LATEST_VERSION:
-                raise _too_new(database.location, version)
-            if version == LATEST_VERSION:
-                return
-    if database.path is not None:
+    version = _schema_state(database)
+    if version == LATEST_VERSION:
+        return
+    if version is not None and database.path is not None:
         _sqlite_backup(database.path, f"before-upgrade-v{version}")
     with database.engine.connect() as conn:
         conn = conn.execution_options(peerjournal_write=True)
         with conn.begin():
-            current = _read_version(conn) or 0
-            migrate(conn, current)
+            # Read again under the write lock: another process may have done it meanwhile.
+            current = _read_version(conn)
+            if current is None:
+                _refuse_foreign(conn, database.location)
+                create_latest(conn)
+            elif current < LATEST_VERSION:
+                migrate(conn, current)
+
+
+def _schema_state(database: Database) -> int | None:
+    """The stored schema version (None for an empty file); refuses foreign or newer ones."""
+    with database.engine.connect() as conn:
+        conn = conn.execution_options(peerjournal_write=False)
+        with conn.begin():
+            version = _read_version(conn)
+            if version is None:
+                _refuse_foreign(conn, database.location)
+            elif version > LATEST_VERSION:
+                raise _too_new(database.location, version)
+            return version
+
+
+def _refuse_foreign(conn: Connection, location: str) -> None:
+    if inspect(conn).get_table_names():
+        raise DatabaseError(
+            f"{location} is not a peerjournal journal. "
+            "Point --db at your journal file, or at a new file name to start one."
+        )
 
 
 def _too_new(location: str, version: int) -> DatabaseError:
@@ -297,9 +342,15 @@ def _sqlite_path(location: str) -> Path | None:
 
 def _sqlite_prepare_file(path: Path) -> None:
     """Create the folder (0700) and the file (0600) before SQLite does, whatever the umask."""
-    ensure_private_dir(path.parent)
-    if not path.exists():
-        create_private_file(path)
+    try:
+        ensure_private_dir(path.parent)
+        if not path.exists():
+            create_private_file(path)
+    except OSError as exc:
+        raise DatabaseError(
+            f"The journal cannot be created at {path} ({exc.strerror or exc}). "
+            "Choose another place with --db or PEERJOURNAL_HOME."
+        ) from None
 
 
 def _sqlite_configure(engine: Engine) -> None:

@@ -234,7 +234,10 @@ def _header(review: Review) -> Text:
 
 def _principle_table(review: Review) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
-    table.add_column("Principle", ratio=3, min_width=12)
+    # Names wrap before the trend's numbers do: the numbers read best on one line.
+    numbers_width = 4 * len(review.windows) - 1
+    others = len("This week") + len("▲ 0.00") + numbers_width + 3 * 3
+    table.add_column("Principle", min_width=12, max_width=max(12, out().width - others))
     table.add_column("This week", no_wrap=True)
     table.add_column("Change", no_wrap=True)
     table.add_column(f"Trend, {len(review.windows)} weeks", min_width=8)

@@ -1,0 +1,512 @@
+"""Reading when a conversation happened: the forms people type, time zones, and no crashes."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerjournal.dates import FUTURE_ALLOWANCE, iso_week_sunday, parse_day, parse_when
+from peerjournal.errors import InvalidValue
+
+PROPERTY_SETTINGS = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+UseZone = Callable[[str], None]
+
+
+@pytest.fixture
+def use_zone() -> Iterator[UseZone]:
+    """Switch the process's local time zone; the original zone comes back afterwards.
+
+    Done by hand rather than with monkeypatch, because time.tzset() must run again
+    after TZ is restored, and monkeypatch restores only after this fixture ends.
+    """
+    saved = os.environ.get("TZ")
+
+    def use(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield use
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+@pytest.fixture
+def now(use_zone: UseZone) -> datetime:
+    """Wednesday 25 November 2026, 15:00 in London (GMT, offset zero)."""
+    use_zone("Europe/London")
+    return datetime(2026, 11, 25, 15, 0).astimezone()
+
+
+def local(*fields: int) -> datetime:
+    return datetime(*fields).astimezone()
+
+
+def test_the_reference_moment_is_a_wednesday_in_london(now: datetime) -> None:
+    assert now.strftime("%A") == "Wednesday"
+    assert now.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("now", (2026, 11, 25, 15, 0)),
+        ("NOW", (2026, 11, 25, 15, 0)),
+        ("  just   now ", (2026, 11, 25, 15, 0)),
+        ("today", (2026, 11, 25, 15, 0)),
+        ("today 14:30", (2026, 11, 25, 14, 30)),
+        ("Today  at 9:05", (2026, 11, 25, 9, 5)),
+        ("yesterday 3pm", (2026, 11, 24, 15, 0)),
+        ("yesterday 3 PM", (2026, 11, 24, 15, 0)),
+        ("yesterday at 3:15 pm", (2026, 11, 24, 15, 15)),
+        ("yesterday 3:15 p.m.", (2026, 11, 24, 15, 15)),
+        ("yesterday 12am", (2026, 11, 24, 0, 0)),
+        ("yesterday 12pm", (2026, 11, 24, 12, 0)),
+        ("yesterday noon", (2026, 11, 24, 12, 0)),
+        ("yesterday midnight", (2026, 11, 24, 0, 0)),
+        ("yesterday 23:59:30", (2026, 11, 24, 23, 59, 30)),
+        ("3pm yesterday", (2026, 11, 24, 15, 0)),
+        ("14:30", (2026, 11, 25, 14, 30)),
+        ("3pm", (2026, 11, 25, 15, 0)),
+        ("9am", (2026, 11, 25, 9, 0)),
+        ("at 10:15am", (2026, 11, 25, 10, 15)),
+        ("2 hours ago", (2026, 11, 25, 13, 0)),
+        ("an hour ago", (2026, 11, 25, 14, 0)),
+        ("3 hrs ago", (2026, 11, 25, 12, 0)),
+        ("45 minutes ago", (2026, 11, 25, 14, 15)),
+        ("90 min ago", (2026, 11, 25, 13, 30)),
+        ("20m ago", (2026, 11, 25, 14, 40)),
+        ("3 days ago", (2026, 11, 22, 15, 0)),
+        ("1 day ago", (2026, 11, 24, 15, 0)),
+        ("a week ago", (2026, 11, 18, 15, 0)),
+        ("2 weeks ago", (2026, 11, 11, 15, 0)),
+        ("3 days ago at 10am", (2026, 11, 22, 10, 0)),
+        ("monday", (2026, 11, 23, 12, 0)),
+        ("Mon", (2026, 11, 23, 12, 0)),
+        ("last monday", (2026, 11, 23, 12, 0)),
+        ("last monday 10am", (2026, 11, 23, 10, 0)),
+        ("on tuesday at 16:45", (2026, 11, 24, 16, 45)),
+        ("thursday", (2026, 11, 19, 12, 0)),
+        ("last thurs", (2026, 11, 19, 12, 0)),
+        ("wednesday", (2026, 11, 25, 15, 0)),
+        ("wednesday 9am", (2026, 11, 25, 9, 0)),
+        ("last wednesday", (2026, 11, 18, 12, 0)),
+        ("2026-11-20", (2026, 11, 20, 12, 0)),
+        ("2026-11-25", (2026, 11, 25, 15, 0)),
+        ("2026-11-20 14:30", (2026, 11, 20, 14, 30)),
+        ("2026-11-20T14:30", (2026, 11, 20, 14, 30)),
+        ("2026-11-20t14:30:15", (2026, 11, 20, 14, 30, 15)),
+        ("2026-11-20 at 2:30pm", (2026, 11, 20, 14, 30)),
+        ("2026-11-20T14:30Z", (2026, 11, 20, 14, 30)),
+        ("2026-11-20T14:30+01:00", (2026, 11, 20, 13, 30)),
+        ("2026-11-20 14:30-0500", (2026, 11, 20, 19, 30)),
+        ("2026-11-20T14:30:15.250000Z", (2026, 11, 20, 14, 30, 15, 250000)),
+    ],
+)
+def test_the_forms_people_type(now: datetime, typed: str, expected: tuple[int, ...]) -> None:
+    assert parse_when(typed, now=now) == local(*expected)
+
+
+def test_results_are_aware_and_in_the_local_zone(now: datetime) -> None:
+    result = parse_when("2026-11-20T14:30+01:00", now=now)
+    assert result.tzinfo is not None
+    assert result.utcoffset() == timedelta(0)
+    assert (result.hour, result.minute) == (13, 30)
+
+
+def test_a_summer_date_gets_the_summer_offset(now: datetime) -> None:
+    summer = parse_when("2026-07-01 09:00", now=now)
+    winter = parse_when("2026-11-20 09:00", now=now)
+    assert summer.utcoffset() == timedelta(hours=1)
+    assert winter.utcoffset() == timedelta(0)
+    assert summer.hour == winter.hour == 9
+
+
+def test_now_defaults_to_the_system_clock() -> None:
+    before = datetime.now().astimezone()
+    result = parse_when("now")
+    after = datetime.now().astimezone()
+    assert before <= result <= after
+    assert result.tzinfo is not None
+
+
+def test_a_reference_moment_in_another_zone_is_moved_into_the_local_zone(
+    now: datetime,
+) -> None:
+    from datetime import timezone
+
+    in_tokyo = now.astimezone(timezone(timedelta(hours=9)))
+    assert parse_when("now", now=in_tokyo).utcoffset() == timedelta(0)
+    assert parse_when("yesterday 3pm", now=in_tokyo) == local(2026, 11, 24, 15, 0)
+
+
+@pytest.mark.parametrize("typed", ["15:04", "15:05", "2026-11-25T15:05:00Z"])
+def test_a_few_minutes_ahead_is_allowed(now: datetime, typed: str) -> None:
+    assert now < parse_when(typed, now=now) <= now + FUTURE_ALLOWANCE
+
+
+@pytest.mark.parametrize(
+    "typed", ["15:06", "4pm", "tomorrow", "tomorrow 9am", "2026-11-26", "2027-01-01 10:00"]
+)
+def test_the_future_is_refused(now: datetime, typed: str) -> None:
+    with pytest.raises(InvalidValue, match="in the future"):
+        parse_when(typed, now=now)
+
+
+def test_a_later_time_today_suggests_yesterday(now: datetime) -> None:
+    with pytest.raises(InvalidValue, match="'yesterday 11pm'"):
+        parse_when("11pm", now=now)
+
+
+def test_a_future_moment_written_with_an_offset_is_refused(now: datetime) -> None:
+    # 16:00 in Paris is 15:00 in London: allowed. 17:00 in Paris is 16:00: refused.
+    assert parse_when("2026-11-25T16:00+01:00", now=now) == now
+    with pytest.raises(InvalidValue, match="in the future"):
+        parse_when("2026-11-25T17:00+01:00", now=now)
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("yesterday 25:00", "no hour 25"),
+        ("24:00", "no hour 24"),
+        ("yesterday 10:75", "00 to 59"),
+        ("13pm", "no 13 o'clock"),
+        ("0am", "no 0 o'clock"),
+        ("2026-02-30", "not a real date"),
+        ("2026-13-01", "not a real date"),
+        ("2026-02-30 10:00", "not a real date"),
+        ("", "Please say when"),
+        ("   ", "Please say when"),
+        ("gibberish", "not a time"),
+        ("next tuesday", "not a time"),
+        ("in 2 hours", "not a time"),
+        ("3", "not a time"),
+        ("4/5/2026", "day/month or month/day"),
+        ("20.11.2026 14:30", "day/month or month/day"),
+        ("11/20", "day/month or month/day"),
+        ("3.5 hours ago", "not a time"),
+        ("1850-06-01", "before 1900"),
+        ("0001-01-01", "too far"),
+        ("9999 weeks ago", "before 1900"),
+        ("x" * 500, "too long"),
+    ],
+)
+def test_impossible_input_says_what_works(now: datetime, typed: str, hint: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_when(typed, now=now)
+    message = str(caught.value)
+    assert hint in message
+    assert "\n" not in message
+    assert "'" in message  # it quotes an example (or what was typed)
+
+
+def test_an_unreadable_answer_gives_examples_that_work(now: datetime) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_when("whenever", now=now)
+    message = str(caught.value)
+    for example in ("'now'", "'yesterday 3pm'", "'2 hours ago'"):
+        assert example in message
+        assert parse_when(example.strip("'"), now=now) <= now
+
+
+def test_a_long_answer_is_shortened_in_the_message(now: datetime) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_when("on the second tuesday after the big meeting", now=now)
+    assert len(str(caught.value)) < 200
+
+
+# Daylight saving: New York springs forward on 2026-03-08 at 02:00 (to 03:00) and
+# falls back on 2026-11-01 at 02:00 (to 01:00).
+
+
+@pytest.fixture
+def new_york(use_zone: UseZone) -> None:
+    use_zone("America/New_York")
+
+
+@pytest.mark.usefixtures("new_york")
+def test_each_side_of_spring_forward_has_its_own_offset() -> None:
+    later = local(2026, 12, 1, 12, 0)
+    before = parse_when("2026-03-08 01:30", now=later)
+    after = parse_when("2026-03-08 03:30", now=later)
+    assert before.utcoffset() == timedelta(hours=-5)
+    assert after.utcoffset() == timedelta(hours=-4)
+    # 01:30 EST to 03:30 EDT is one hour of real time, not two.
+    assert after - before == timedelta(hours=1)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_a_time_in_the_skipped_hour_is_read_on_the_old_clock() -> None:
+    result = parse_when("2026-03-08 02:30", now=local(2026, 12, 1, 12, 0))
+    assert (result.hour, result.minute) == (3, 30)
+    assert result.utcoffset() == timedelta(hours=-4)
+    assert result.date() == date(2026, 3, 8)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_an_hour_that_happens_twice_means_the_first() -> None:
+    result = parse_when("2026-11-01 01:30", now=local(2026, 12, 1, 12, 0))
+    assert result.utcoffset() == timedelta(hours=-4)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_yesterday_evening_keeps_its_offset_after_the_change() -> None:
+    morning_after = local(2026, 3, 8, 9, 0)
+    assert morning_after.utcoffset() == timedelta(hours=-4)
+    result = parse_when("yesterday 23:30", now=morning_after)
+    assert result == datetime.fromisoformat("2026-03-07T23:30:00-05:00")
+    assert result.utcoffset() == timedelta(hours=-5)
+    assert result.date() == date(2026, 3, 7)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_hours_ago_counts_real_time_across_the_change() -> None:
+    morning_after = local(2026, 3, 8, 9, 0)
+    result = parse_when("8 hours ago", now=morning_after)
+    # 09:00 EDT minus eight real hours is 00:00 EST (the clocks skipped an hour).
+    assert result == datetime.fromisoformat("2026-03-08T00:00:00-05:00")
+    assert result.utcoffset() == timedelta(hours=-5)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_days_ago_keeps_the_clock_time_across_the_change() -> None:
+    result = parse_when("1 day ago", now=local(2026, 3, 8, 9, 0))
+    assert (result.date(), result.hour) == (date(2026, 3, 7), 9)
+    assert result.utcoffset() == timedelta(hours=-5)
+
+
+# parse_day and iso_week_sunday: the days filters and reviews mean.
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("today", date(2026, 11, 25)),
+        ("Yesterday", date(2026, 11, 24)),
+        ("2026-11-20", date(2026, 11, 20)),
+        ("2026-12-31", date(2026, 12, 31)),
+        ("7 days ago", date(2026, 11, 18)),
+        ("1 day ago", date(2026, 11, 24)),
+        ("2 weeks ago", date(2026, 11, 11)),
+        ("a week ago", date(2026, 11, 18)),
+        ("monday", date(2026, 11, 23)),
+        ("last monday", date(2026, 11, 23)),
+        ("wednesday", date(2026, 11, 25)),
+        ("last wednesday", date(2026, 11, 18)),
+        ("thu", date(2026, 11, 19)),
+        ("2026-W47", date(2026, 11, 22)),
+        ("2026-w47", date(2026, 11, 22)),
+        ("2026W01", date(2026, 1, 4)),
+    ],
+)
+def test_days_for_filters(typed: str, expected: date) -> None:
+    assert parse_day(typed, today=TODAY) == expected
+
+
+def test_parse_day_defaults_to_the_local_today() -> None:
+    assert parse_day("today") == date.today()
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("", "Please say a day"),
+        ("soon", "not a day"),
+        ("2026-02-29", "not a real date"),
+        ("yesterday 3pm", "not a day"),
+        ("5/11/2026", "day/month or month/day"),
+        ("2026-W60", "no week 60"),
+        ("2025-W53", "no week 53"),
+    ],
+)
+def test_days_that_cannot_be_read(typed: str, hint: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_day(typed, today=TODAY)
+    assert hint in str(caught.value)
+
+
+def test_a_filter_may_reach_far_back() -> None:
+    assert parse_day("9999 weeks ago", today=TODAY) == TODAY - timedelta(weeks=9999)
+
+
+def test_a_day_too_far_back_for_the_calendar_is_refused() -> None:
+    with pytest.raises(InvalidValue, match="too far"):
+        parse_day("9999 weeks ago", today=date(100, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-W47", date(2026, 11, 22)),
+        ("2026-W01", date(2026, 1, 4)),
+        ("2026-W53", date(2027, 1, 3)),
+        ("2020-W53", date(2021, 1, 3)),
+        (" 2026-w05 ", date(2026, 2, 1)),
+    ],
+)
+def test_an_iso_week_ends_on_its_sunday(typed: str, expected: date) -> None:
+    sunday = iso_week_sunday(typed)
+    assert sunday == expected
+    assert sunday.isoweekday() == 7
+    assert (sunday - timedelta(days=6)).isoweekday() == 1
+
+
+@pytest.mark.parametrize("typed", ["", "2026-47", "W47", "2026-W0", "2025-W53", "2026-W47-3"])
+def test_a_bad_iso_week_is_refused(typed: str) -> None:
+    with pytest.raises(InvalidValue, match=r"2026-W47|W01"):
+        iso_week_sunday(typed)
+
+
+# Properties: no input crashes the parsers, and nothing they return is in the future.
+
+WEEKDAY_WORDS = [
+    *("monday", "mon", "tue", "tues", "wednesday", "wed", "thu", "thurs"),
+    *("friday", "fri", "sat", "sunday", "sun"),
+]
+FRAGMENTS = [
+    *WEEKDAY_WORDS,
+    *("now", "today", "yesterday", "tomorrow", "last", "on", "at", "ago", "a", "an"),
+    *("noon", "midnight", "midday", "day", "days", "week", "weeks", "hour", "hours"),
+    *("hr", "hrs", "h", "minute", "minutes", "min", "mins", "m", "am", "pm", "a.m.", "p.m."),
+    *("t", "z", "w", ":", "-", "+", ".", "/", "2026-11-20", "2026-02-30", "0001-01-01"),
+    *("9999-12-31", "2026-w47", "14:30", "3:15", "25:00", "00:00", "12", "13", "0", "1"),
+    *("99", "9999", "99999", "+01:00", "-05:00"),
+]
+
+fragment = st.one_of(
+    st.sampled_from(FRAGMENTS),
+    st.integers(min_value=0, max_value=10**6).map(str),
+    st.text(max_size=3),
+)
+plausible = st.lists(fragment, max_size=6).flatmap(
+    lambda parts: st.lists(
+        st.sampled_from(["", " ", "  ", "-", ":", "T"]),
+        min_size=len(parts),
+        max_size=len(parts),
+    ).map(lambda gaps: "".join(g + p for g, p in zip(gaps, parts, strict=True)))
+)
+numbers = st.integers(min_value=0, max_value=99_999)
+ampm = st.sampled_from(["", "am", " pm", "p.m.", "AM"])
+clock = st.one_of(
+    st.builds("{}:{:02d}{}".format, st.integers(0, 30), st.integers(0, 70), ampm),
+    st.builds("{}{}".format, st.integers(0, 30), ampm),
+    st.sampled_from(["noon", "midnight", "midday"]),
+)
+day_words = st.one_of(
+    st.sampled_from(["today", "yesterday", "tomorrow"]),
+    st.builds(
+        "{}{}".format,
+        st.sampled_from(["", "last ", "on ", "last on "]),
+        st.sampled_from(WEEKDAY_WORDS),
+    ),
+    st.builds(
+        "{} {} ago".format,
+        st.one_of(numbers, st.just("a")),
+        st.sampled_from(["day", "days", "week", "weeks"]),
+    ),
+    st.builds(
+        "{:04d}-{:02d}-{:02d}".format, st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32)
+    ),
+)
+structured = st.one_of(
+    clock,
+    day_words,
+    st.builds("{} {}".format, day_words, clock),
+    st.builds("{} at {}".format, day_words, clock),
+    st.builds("{} {}".format, clock, day_words),
+    st.builds(
+        "{} {} ago".format,
+        st.one_of(numbers, st.just("an")),
+        st.sampled_from(["minutes", "min", "h", "hours", "hrs"]),
+    ),
+    st.datetimes().map(lambda moment: moment.isoformat()),
+    st.datetimes(timezones=st.timezones()).map(lambda moment: moment.isoformat()),
+)
+anything = st.one_of(st.text(), plausible, structured)
+
+reference_moments = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2060, 12, 31)
+).map(lambda naive: naive.astimezone())
+
+
+@PROPERTY_SETTINGS
+@given(typed=anything, moment=reference_moments)
+def test_parse_when_never_crashes_and_never_returns_the_future(
+    use_zone: UseZone, typed: str, moment: datetime
+) -> None:
+    use_zone("America/New_York")
+    moment = moment.astimezone()
+    try:
+        result = parse_when(typed, now=moment)
+    except InvalidValue as exc:
+        assert str(exc)
+        return
+    assert result.tzinfo is not None
+    assert result.utcoffset() == result.astimezone().utcoffset()
+    assert result <= moment + FUTURE_ALLOWANCE
+
+
+@PROPERTY_SETTINGS
+@given(typed=anything, today=st.dates())
+def test_parse_day_never_crashes(typed: str, today: date) -> None:
+    try:
+        result = parse_day(typed, today=today)
+    except InvalidValue as exc:
+        assert str(exc)
+        return
+    assert isinstance(result, date)
+
+
+@PROPERTY_SETTINGS
+@given(typed=st.one_of(st.text(), plausible, st.from_regex(r"\A\d{4}-?[wW]\d{1,2}\Z")))
+def test_iso_week_sunday_never_crashes(typed: str) -> None:
+    try:
+        result = iso_week_sunday(typed)
+    except InvalidValue:
+        return
+    assert result.isoweekday() == 7
+
+
+@PROPERTY_SETTINGS
+@given(day=st.sampled_from(WEEKDAY_WORDS), today=st.dates(min_value=date(1900, 1, 8)))
+def test_a_weekday_is_never_in_the_future_and_never_more_than_a_week_back(
+    day: str, today: date
+) -> None:
+    plain = parse_day(day, today=today)
+    last = parse_day(f"last {day}", today=today)
+    assert today - timedelta(days=6) <= plain <= today
+    assert today - timedelta(days=7) <= last < today
+    assert plain.weekday() == last.weekday()
+
+
+@PROPERTY_SETTINGS
+@given(
+    written=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2026, 11, 24)),
+)
+def test_an_iso_time_reads_back_as_the_same_wall_clock(now: datetime, written: datetime) -> None:
+    written = written.replace(microsecond=0)
+    result = parse_when(written.isoformat(sep=" "), now=now)
+    # A wall time in the hour skipped in spring reads one hour on; all others exactly.
+    assert result.replace(tzinfo=None) in (written, written + timedelta(hours=1))
+
+
+@PROPERTY_SETTINGS
+@given(minutes=st.integers(min_value=0, max_value=99_999))
+def test_minutes_ago_is_exact(now: datetime, minutes: int) -> None:
+    assert parse_when(f"{minutes} minutes ago", now=now) == now - timedelta(minutes=minutes)
