@@ -52,8 +52,8 @@ ONE_MONTH = ("one-month", 60, 30)
 JRNL_SIZES = (1_000, 10_000)
 JRNL_DAYS = 730
 
-# The guided log's first question; the pattern is matched on the terminal's output.
-FIRST_PROMPT = re.compile(r"(?i)when did|when was|happen")
+# The guided log's first question, where it waits for an answer ("  When [Enter: now]: ").
+FIRST_PROMPT = re.compile(r"When \[Enter")
 DB_LOADED_MARK = "<<database layer loaded>>"
 
 TARGET_STARTUP = 1.3
