@@ -175,8 +175,8 @@ def test_until_defaults_to_today(
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("--until", "29/03/2026"), "YYYY-MM-DD"),
-        (("--week", "2026-W99"), "YYYY-Www"),
+        (("--until", "29/03/2026"), "year-month-day"),
+        (("--week", "2026-W99"), "has no week 99"),
         (("--weeks", "0"), "--weeks"),
         (("--until", UNTIL, "--week", "2026-W13"), "either --until or --week"),
         (("--principle", "kindness"), "no principle called 'kindness'"),

@@ -14,8 +14,6 @@ from peerjournal.principles import Guide, Principle
 from peerjournal.review import (
     Review,
     build_review,
-    parse_until,
-    parse_week,
     query_windows,
     review_json,
     windows_ending,
@@ -79,32 +77,6 @@ def test_one_week_of_trend_still_compares_with_the_week_before() -> None:
 def test_weeks_out_of_range_is_a_plain_error(weeks: int) -> None:
     with pytest.raises(InvalidValue, match="--weeks"):
         query_windows(SUNDAY, weeks)
-
-
-@pytest.mark.parametrize(
-    ("text", "sunday"),
-    [
-        ("2026-W13", date(2026, 3, 29)),
-        ("2026w1", date(2026, 1, 4)),
-        ("2020-W53", date(2021, 1, 3)),
-    ],
-)
-def test_an_iso_week_ends_on_its_sunday(text: str, sunday: date) -> None:
-    assert parse_week(text) == sunday
-
-
-@pytest.mark.parametrize("text", ["2021-W53", "2026-W00", "2026-13", "week 13", ""])
-def test_a_week_that_does_not_exist_is_a_plain_error(text: str) -> None:
-    with pytest.raises(InvalidValue, match="YYYY-Www"):
-        parse_week(text)
-
-
-def test_until_reads_iso_dates_and_words() -> None:
-    assert parse_until("2026-03-29", SUNDAY) == SUNDAY
-    assert parse_until("today", SUNDAY) == SUNDAY
-    assert parse_until("Yesterday", SUNDAY) == date(2026, 3, 28)
-    with pytest.raises(InvalidValue, match="YYYY-MM-DD"):
-        parse_until("29/03/2026", SUNDAY)
 
 
 def test_averages_this_week_last_week_and_nulls_where_nothing_was_rated() -> None:

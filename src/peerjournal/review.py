@@ -31,7 +31,6 @@ Feeling suggestion, first that applies:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,8 +54,6 @@ FALLING_RUN = 3
 LOW_FEELING = 2.0
 BUSY_FACTOR = 1.5
 BUSY_EXTRA_MINUTES = 60
-
-_ISO_WEEK = re.compile(r"^\s*(\d{4})-?[Ww](\d{1,2})\s*$")
 
 
 @dataclass(frozen=True)
@@ -125,35 +122,6 @@ class Review:
     feeling: Feeling
     intention: IntentionRecord | None
     current_intention: IntentionRecord | None = None
-
-
-def parse_until(text: str, today: date) -> date:
-    """The last day of the review from what the user typed: YYYY-MM-DD, today, yesterday."""
-    word = text.strip().lower()
-    if word == "today":
-        return today
-    if word == "yesterday":
-        return today - timedelta(days=1)
-    try:
-        return date.fromisoformat(word)
-    except ValueError:
-        raise InvalidValue(
-            f"'{text}' is not a date peerjournal can read; "
-            "write it as YYYY-MM-DD, for example 2026-03-29."
-        ) from None
-
-
-def parse_week(text: str) -> date:
-    """The Sunday that ends an ISO week written as YYYY-Www (for example 2026-W13)."""
-    found = _ISO_WEEK.match(text)
-    if found is not None:
-        try:
-            return date.fromisocalendar(int(found.group(1)), int(found.group(2)), 7)
-        except ValueError:
-            pass
-    raise InvalidValue(
-        f"'{text}' is not a week peerjournal can read; write it as YYYY-Www, for example 2026-W13."
-    )
 
 
 def windows_ending(until: date, weeks: int) -> tuple[Window, ...]:

@@ -128,13 +128,13 @@ def today() -> date:
 
 def _last_day(until: str | None, week: str | None) -> date:
     """The review's last day from --until or --week (default: today)."""
-    from peerjournal.review import parse_until, parse_week
+    from peerjournal.dates import iso_week_sunday, parse_day
 
     if until is not None and week is not None:
         raise InvalidValue("Use either --until or --week, not both.")
     if week is not None:
-        return parse_week(week)
-    return parse_until(until or "today", today())
+        return iso_week_sunday(week)
+    return parse_day(until or "today", today=today())
 
 
 def _gather(queries: ReviewQueries, guide: Guide, spans: tuple[Window, ...], weeks: int) -> Review:
