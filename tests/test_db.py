@@ -47,6 +47,20 @@ def schema_of(path: Path) -> dict[str, Any]:
         engine.dispose()
 
 
+def sqlite_objects(path: Path) -> set[tuple[str, str, str, str | None]]:
+    """Every table, index, trigger and virtual table SQLite knows, with the SQL of triggers
+    and virtual tables (those are written by hand, so their text must match exactly)."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    conn.close()
+    return {
+        (kind, name, table, sql if kind == "trigger" or "VIRTUAL" in (sql or "") else None)
+        for kind, name, table, sql in rows
+    }
+
+
 def build_version(path: Path, version: int) -> None:
     """A database exactly as the code at `version` left it."""
     engine = create_engine(f"sqlite:///{path}")
@@ -63,6 +77,9 @@ def test_fresh_and_migrated_databases_have_the_same_schema(tmp_path: Path) -> No
     db.connect(str(migrated))
     assert schema_of(migrated) == schema_of(fresh)
     assert "entry_edit" in schema_of(fresh)
+    assert sqlite_objects(migrated) == sqlite_objects(fresh)
+    names = {name for _kind, name, _table, _sql in sqlite_objects(fresh)}
+    assert {"entry_search", "entry_search_entry_update", "entry_search_tag_delete"} <= names
 
 
 def test_an_older_database_is_backed_up_then_upgraded_with_its_data(tmp_path: Path) -> None:
@@ -139,6 +156,7 @@ def test_every_connection_gets_the_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
+        assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
 
 
 def test_folder_and_file_are_private_whatever_the_umask(journal_home: Path) -> None:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from peerjournal.errors import GuideError
 from peerjournal.principles import MAX_GUIDE_BYTES, parse_guide
@@ -135,3 +140,122 @@ def test_no_command_opens_a_network_connection(run: RunCli, no_network: list[Any
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
     assert no_network == []
+
+
+def test_a_full_disk_is_a_plain_error_and_the_text_is_kept_as_a_draft(
+    run: RunCli, journal_home: Path
+) -> None:
+    from sqlalchemy import event
+
+    from peerjournal import db, drafts
+
+    first = run("log", "--note", "a first entry", "--no-input")
+    assert first.exit_code == 0, first.output
+    engine = db._engines[str(journal_home / "journal.db")]
+
+    @event.listens_for(engine, "connect")
+    def no_room_to_grow(dbapi_connection: Any, _record: Any) -> None:
+        # SQLite's own "disk is full": the file may not grow by a single page.
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+
+    engine.dispose()
+    words = "a long reflection that needs new pages " * 400
+    result = run("log", "--note", words, "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "Error: " in result.stderr and "disk is full" in result.stderr
+    assert "Traceback" not in result.output
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == words.strip()
+
+
+def test_with_nowhere_to_write_the_text_is_printed_back(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("PEERJOURNAL_HOME", str(blocker))
+    result = run("log", "--note", "words I must not lose", "--rate", "hope=4", "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "cannot be created" in result.stderr
+    assert "words I must not lose" in result.stdout
+    assert "hope=4" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_files_stay_in_the_data_and_config_folders_and_stay_private(tmp_path: Path) -> None:
+    home = tmp_path / "fresh-home"
+    home.mkdir()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PEERJOURNAL_", "XDG_"))
+    }
+    env["HOME"] = str(home)
+
+    def peerjournal(*args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "peerjournal", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+            umask=0,
+        )
+        assert done.returncode == 0, (args, done.stderr)
+
+    peerjournal("log", "--note", "We talked.", "--rate", "hope=4", "--tag", "warmline")
+    peerjournal("list")
+    peerjournal("show", "1", "--json")
+    peerjournal("review")
+    peerjournal("principles", "customize")
+    peerjournal("path")
+
+    data = home / ".local" / "share" / "peerjournal"
+    config = home / ".config" / "peerjournal"
+    created = sorted(p for p in home.rglob("*") if p.is_file())
+    assert created, "nothing was written"
+    strays = [p for p in created if data not in p.parents and config not in p.parents]
+    assert strays == []
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    for path in data.rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+HOSTILE = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)),  # lone surrogates: see below
+    min_size=1,
+    max_size=300,
+).filter(lambda text: text.strip(" \t\r\n") != "")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(note=HOSTILE)
+def test_any_reflection_is_stored_exactly_and_shown_inert(run: RunCli, note: str) -> None:
+    from peerjournal import db
+
+    db.dispose_all()
+    saved = run("log", "--note", "-", "--no-input", "--json", input=note)
+    assert saved.exit_code == 0, saved.output
+    entry_id = json.loads(saved.stdout)["id"]
+    shown = run("show", str(entry_id), "--json")
+    assert shown.exit_code == 0, shown.output
+    stored = json.loads(shown.stdout)
+    reflection = "\n".join(
+        part for part in (stored["what_happened"], stored["so_what"], stored["now_what"]) if part
+    )
+    # Line endings are read as newlines and blank space at the ends is trimmed;
+    # every other character is kept exactly.
+    expected = note.replace("\r\n", "\n").replace("\r", "\n").strip(" \t\r\n")
+    assert reflection == expected
+    for args in (["show", str(entry_id)], ["list"]):
+        screen = run(*args)
+        assert screen.exit_code == 0, screen.output
+        raw_controls = [c for c in screen.stdout if unicodedata.category(c) == "Cc" and c != "\n"]
+        assert raw_controls == [], args

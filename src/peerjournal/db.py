@@ -21,6 +21,8 @@ database would plug in.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -149,10 +151,18 @@ def _step_entry_edit_history(conn: Connection) -> None:
     meta.tables["entry_edit"].create(conn)
 
 
+def _step_fulltext_search(conn: Connection) -> None:
+    """Index every entry's words for `search` (SQLite only: other databases search differently)."""
+    if conn.dialect.name == "sqlite":
+        _sqlite_create_search(conn)
+        _sqlite_fill_search(conn)
+
+
 # Append only: the position of a step is the schema version it brings a database to.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("initial", _step_initial),
     ("entry_edit_history", _step_entry_edit_history),
+    ("fulltext_search", _step_fulltext_search),
 )
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -173,6 +183,8 @@ def _write_version(conn: Connection, version: int) -> None:
 def create_latest(conn: Connection) -> None:
     """A new database: every table from the models, stamped with the latest version."""
     SQLModel.metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        _sqlite_create_search(conn)
     _version_table.create(conn, checkfirst=True)
     _write_version(conn, LATEST_VERSION)
 
@@ -363,6 +375,9 @@ def _sqlite_configure(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
+        # Deleted or overwritten text is zeroed, not left in free pages: `delete`
+        # and `forget` must really remove words (many builds leave this off).
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -404,6 +419,227 @@ def _damaged(path: Path, exc: Exception) -> DatabaseError:
     )
 
 
+# --- backup and restore --------------------------------------------------------
+
+KEEP_BACKUPS = 10
+
+
+def backup(location: str, dest: Path | None = None) -> Path:
+    """A consistent copy of the journal at `location`, taken while others may be writing.
+
+    Without `dest` the copy goes to the data folder's `backups/` with a
+    timestamp in its name, and only the newest KEEP_BACKUPS are kept. A `dest`
+    that is a folder gets the timestamped name inside it. An existing file is
+    never overwritten.
+    """
+    source = _sqlite_file(location, "backup")
+    if not source.exists() or source.stat().st_size == 0:
+        raise DatabaseError(f"There is no journal at {source} yet, so there is nothing to back up.")
+    _sqlite_inspect_file(source)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S.%fZ")
+    timestamped = f"{source.stem}-{stamp}{source.suffix or '.db'}"
+    prune_folder: Path | None = None
+    if dest is None:
+        from peerjournal.paths import data_dir
+
+        folder = ensure_private_dir(data_dir() / "backups")
+        target = folder / timestamped
+        prune_folder = folder
+    elif dest.is_dir():
+        target = dest / timestamped
+    else:
+        target = dest
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose another name for the backup.")
+    if not target.parent.is_dir():
+        raise DatabaseError(f"The folder {target.parent} does not exist; create it first.")
+    _sqlite_copy(source, target)
+    if prune_folder is not None:
+        _prune_backups(prune_folder, f"{source.stem}-", source.suffix or ".db")
+    return target
+
+
+def _prune_backups(folder: Path, prefix: str, suffix: str) -> None:
+    # Timestamps sort as text, so the oldest come first.
+    found = sorted(p for p in folder.iterdir() if p.name.startswith(prefix) and p.suffix == suffix)
+    for old in found[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What `restore` did: the schema version it brought back and where the old journal went."""
+
+    version: int
+    kept: Path | None
+
+
+def restore(location: str, source: Path) -> Restored:
+    """Replace the journal at `location` with the backup `source`, keeping the replaced one.
+
+    The backup is copied and checked first (an SQLite file that passes
+    `PRAGMA integrity_check`, a peerjournal schema no newer than this
+    program); only then is the journal touched.
+    """
+    live = _sqlite_file(location, "restore")
+    if not source.is_file():
+        raise DatabaseError(f"There is no file {source} to restore from.")
+    if source.resolve() == live.resolve():
+        raise DatabaseError(f"{source} is the journal itself; choose a backup file to restore.")
+    ensure_private_dir(live.parent)
+    staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    create_private_file(staged)
+    try:
+        with source.open("rb") as reading, staged.open("wb") as writing:
+            shutil.copyfileobj(reading, writing)
+        version = _sqlite_check_backup(staged, source)
+        # Connections this process holds would keep reading the old pages.
+        dispose_all()
+        kept = _sqlite_keep_replaced(live) if _has_content(live) else None
+        _sqlite_replace(staged, live)
+    finally:
+        staged.unlink(missing_ok=True)
+    return Restored(version, kept)
+
+
+def _has_content(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+def _sqlite_file(location: str, action: str) -> Path:
+    path = _sqlite_path(location)
+    if path is None:
+        raise DatabaseError(
+            f"peerjournal can {action} only a journal kept in an SQLite file; "
+            "use your database server's own tools."
+        )
+    return path
+
+
+def _sqlite_check_backup(staged: Path, source: Path) -> int:
+    def refuse(reason: str) -> DatabaseError:
+        return DatabaseError(
+            f"{source} cannot be restored: {reason}. Your journal was left untouched."
+        )
+
+    try:
+        conn = sqlite3.connect(staged)
+    except sqlite3.Error as exc:
+        raise refuse(f"it cannot be opened ({exc})") from None
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise refuse(f"it is damaged ({problems[0]})")
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if SCHEMA_VERSION_TABLE not in tables or "entry" not in tables:
+            raise refuse("it is not a peerjournal journal")
+        row = conn.execute(f"SELECT version FROM {SCHEMA_VERSION_TABLE}").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise refuse(f"it is not an SQLite database ({exc})") from None
+    finally:
+        conn.close()
+    if row is None or not isinstance(row[0], int):
+        raise refuse("it has no schema version")
+    version = int(row[0])
+    if version > LATEST_VERSION:
+        raise refuse(
+            f"it was written by a newer peerjournal (schema {version}; this one knows up to "
+            f"{LATEST_VERSION}). Upgrade with 'pip install --upgrade peerjournal'"
+        )
+    return version
+
+
+def _sqlite_keep_replaced(live: Path) -> Path:
+    """Keep the journal about to be replaced, even when it is damaged."""
+    try:
+        return _sqlite_backup(live, "before-restore")
+    except sqlite3.DatabaseError:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = live.with_name(f"{live.stem}.before-restore.{stamp}{live.suffix or '.db'}")
+        for suffix in ("", "-wal"):
+            found = Path(f"{live}{suffix}")
+            if found.exists():
+                copy = Path(f"{kept}{suffix}")
+                create_private_file(copy)
+                shutil.copyfile(found, copy)
+        return kept
+
+
+def _sqlite_replace(staged: Path, live: Path) -> None:
+    """Put the staged copy in place of the live journal, all at once.
+
+    Through the backup API when the live file is a working database: SQLite
+    writes it as one transaction under the write lock, so another process
+    with the journal open sees either the old journal or the restored one,
+    and the write-ahead log stays consistent with the file. A missing or
+    damaged journal is simply swapped for the copy by a rename.
+    """
+    if _has_content(live):
+        try:
+            _sqlite_copy(staged, live, fresh=False)
+            return
+        except sqlite3.DatabaseError:
+            pass
+    for suffix in ("-wal", "-shm"):
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
+    staged.chmod(0o600)
+    staged.replace(live)
+
+
+def _sqlite_copy(source: Path, target: Path, *, fresh: bool = True) -> None:
+    """Copy through SQLite's backup API: a consistent snapshot even while others write.
+
+    A fresh target is written under a temporary name and renamed when
+    complete, in rollback-journal mode so that the copy is one
+    self-contained file.
+    """
+    writing = target.with_name(f".{target.name}.partial-{os.getpid()}") if fresh else target
+    if fresh:
+        writing.unlink(missing_ok=True)
+        create_private_file(writing)
+    try:
+        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            dst = sqlite3.connect(writing, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                src.backup(dst)
+                if fresh:
+                    dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if fresh:
+            writing.chmod(0o600)
+            writing.replace(target)
+    finally:
+        if fresh:
+            writing.unlink(missing_ok=True)
+
+
+def compact(location: str) -> None:
+    """Rewrite the journal file so that removed words do not linger in its free pages.
+
+    Best effort: when another program holds the journal the file is left as
+    it is (the words are already gone from every table and from search).
+    """
+    path = _sqlite_path(location)
+    if path is None or not path.exists():
+        return
+    dispose_all()
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        pass
+    finally:
+        conn.close()
+
+
 def _sqlite_backup(path: Path, label: str) -> Path:
     """A consistent copy of the live database beside it, 0600, through SQLite's backup API."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -421,3 +657,123 @@ def _sqlite_backup(path: Path, label: str) -> Path:
     with suppress(FileNotFoundError):
         target.chmod(0o600)
     return target
+
+
+# --- full-text search (SQLite FTS5) ----------------------------------------------
+#
+# One FTS5 row per entry, keyed by the entry's id, holding a denormalised copy
+# of everything searchable: the reflection, the peer alias, the rating notes
+# and the tags. Triggers on entry, rating and tag rebuild an entry's row
+# whenever any of its parts changes. Rebuilding the whole row is a little more
+# work per write than patching columns, but it is one statement to reason
+# about and cannot drift: whatever the order of inserts, updates and cascaded
+# deletes, the row ends up as the entry is now (a cascade runs after the entry
+# row is gone, so its rebuild finds nothing and adds nothing). An
+# external-content table would avoid the copy, but FTS5 can only point at one
+# table, and the document spans three.
+
+SEARCH_TABLE = "entry_search"
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_END = "\ue001"
+
+# Every entry's document; a WHERE on e.id narrows it to one.
+_SEARCH_DOCUMENT = """
+SELECT e.id,
+       e.what_happened || char(10) || e.so_what || char(10) || e.now_what,
+       coalesce(e.peer, ''),
+       coalesce((SELECT group_concat(r.note, char(10)) FROM rating r
+                 WHERE r.entry_id = e.id AND r.note IS NOT NULL), ''),
+       coalesce((SELECT group_concat(t.name, ' ') FROM tag t WHERE t.entry_id = e.id), '')
+FROM entry e
+"""
+
+_SEARCH_COLUMNS = "rowid, reflection, peer, notes, tags"
+
+
+def _rebuild_search_row(entry_id: str) -> str:
+    return (
+        f"DELETE FROM {SEARCH_TABLE} WHERE rowid = {entry_id};"
+        f" INSERT INTO {SEARCH_TABLE} ({_SEARCH_COLUMNS})"
+        f" {_SEARCH_DOCUMENT} WHERE e.id = {entry_id};"
+    )
+
+
+_SEARCH_TRIGGERS = {
+    "entry_search_entry_insert": ("AFTER INSERT ON entry", "new.id"),
+    "entry_search_entry_update": (
+        "AFTER UPDATE OF what_happened, so_what, now_what, peer ON entry",
+        "new.id",
+    ),
+    "entry_search_entry_delete": ("AFTER DELETE ON entry", "old.id"),
+    "entry_search_rating_insert": ("AFTER INSERT ON rating", "new.entry_id"),
+    "entry_search_rating_update": ("AFTER UPDATE ON rating", "new.entry_id"),
+    "entry_search_rating_delete": ("AFTER DELETE ON rating", "old.entry_id"),
+    "entry_search_tag_insert": ("AFTER INSERT ON tag", "new.entry_id"),
+    "entry_search_tag_delete": ("AFTER DELETE ON tag", "old.entry_id"),
+}
+
+
+def _sqlite_create_search(conn: Connection) -> None:
+    # unicode61 with diacritics removed: "cafe" finds "café"; journals are not only English.
+    conn.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+        "reflection, peer, notes, tags, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    for name, (when, entry_id) in _SEARCH_TRIGGERS.items():
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {name} {when} BEGIN {_rebuild_search_row(entry_id)} END"
+        )
+    # A rating moved to another entry (never done today) would leave the old row stale.
+    conn.exec_driver_sql(
+        "CREATE TRIGGER entry_search_rating_move AFTER UPDATE OF entry_id ON rating"
+        f" BEGIN {_rebuild_search_row('old.entry_id')} END"
+    )
+
+
+def _sqlite_fill_search(conn: Connection) -> None:
+    conn.exec_driver_sql(f"INSERT INTO {SEARCH_TABLE} ({_SEARCH_COLUMNS}) {_SEARCH_DOCUMENT}")
+
+
+@dataclass(frozen=True)
+class FullText:
+    """The pieces of a full-text query, for the journal to join with its own filters."""
+
+    source: Any  # a FROM clause whose `rowid` column is the entry id
+    entry_id: Any
+    rank: Any  # lower is a better match
+    snippet: Any  # the best passage, matches between HIGHLIGHT_START and HIGHLIGHT_END
+
+    def match(self, query: str) -> Any:
+        from sqlalchemy import bindparam, text
+
+        return text(f"{SEARCH_TABLE} MATCH :fulltext_query").bindparams(
+            bindparam("fulltext_query", query)
+        )
+
+
+def fulltext(session: Session) -> FullText:
+    """Full-text search over this session's database, or DatabaseError where there is none."""
+    from sqlalchemy import column, func, literal_column, table
+
+    if session.get_bind().dialect.name != "sqlite":
+        raise DatabaseError("Search is available only for a journal kept in an SQLite file.")
+    source = table(SEARCH_TABLE, column("rowid"))
+    this: Any = literal_column(SEARCH_TABLE)
+    # The alias and tags weigh double: a word there was put there on purpose.
+    rank = func.bm25(this, 1.0, 2.0, 1.0, 2.0)
+    snippet = func.snippet(this, -1, HIGHLIGHT_START, HIGHLIGHT_END, "…", 16)
+    return FullText(source, source.c.rowid, rank, snippet)
+
+
+def is_fulltext_syntax_error(exc: Exception) -> bool:
+    """Whether a database error came from a search query FTS5 could not parse."""
+    message = str(getattr(exc, "orig", exc))
+    return message.startswith(("fts5:", "unterminated string", "no such column"))
+
+
+def scrub_search_index(session: Session) -> None:
+    """Merge the search index so text removed from entries leaves its old segments too."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')"
+        )

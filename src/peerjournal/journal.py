@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +100,33 @@ class EntryRecord:
         return self.occurred_at.astimezone(timezone(timedelta(minutes=self.utc_offset)))
 
 
+def entry_as_dict(record: EntryRecord) -> dict[str, Any]:
+    """An entry as plain JSON-ready data: for `--json` and for the edit history."""
+    return {
+        "id": record.id,
+        "uid": record.uid,
+        "occurred_at": record.occurred_at.isoformat(),
+        "local_time": record.local_time.isoformat(),
+        "local_date": record.local_date,
+        "utc_offset": record.utc_offset,
+        "logged_at": record.logged_at.isoformat(),
+        "edited_at": record.edited_at.isoformat() if record.edited_at else None,
+        "mode": record.mode,
+        "minutes": record.minutes,
+        "peer": record.peer,
+        "what_happened": record.what_happened,
+        "so_what": record.so_what,
+        "now_what": record.now_what,
+        "feeling": record.feeling,
+        "shared": record.shared,
+        "ratings": [
+            {"slug": r.slug, "name": r.name, "score": r.score, "note": r.note}
+            for r in record.ratings
+        ],
+        "tags": list(record.tags),
+    }
+
+
 class Journal:
     """The journal's operations over one open session. Flushes; the scope commits."""
 
@@ -163,6 +191,138 @@ class Journal:
             raise EntryNotFound(entry_id)
         self.session.delete(entry)
         self.session.flush()
+
+    def list_entries(self, where: EntryFilter, limit: int | None = None) -> list[EntryRecord]:
+        """Entries matching the filter, newest first; at most `limit` of them."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry
+
+        query = (
+            select(Entry)
+            .where(*where.conditions())
+            .order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        entries = self.session.exec(query).all()
+        return self._records(entries)
+
+    def edit_entry(self, entry_id: int, changes: NewEntry) -> EntryRecord:
+        """Replace an entry's content, keeping its previous version in the edit history."""
+        import json
+
+        from sqlmodel import col, delete
+
+        from peerjournal.models import Entry, EntryEdit, Rating, Tag
+
+        entry = self.session.get(Entry, entry_id)
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        if changes.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at must be time-zone aware")
+        before = entry_as_dict(self._record(entry))
+        now = datetime.now(UTC)
+        self.session.add(
+            EntryEdit(
+                entry_id=entry_id,
+                edited_at=now,
+                previous=json.dumps(before, ensure_ascii=False),
+            )
+        )
+        offset = changes.occurred_at.utcoffset() or timedelta(0)
+        entry.occurred_at = changes.occurred_at
+        entry.utc_offset = int(offset.total_seconds() // 60)
+        entry.local_date = changes.occurred_at.date().isoformat()
+        entry.edited_at = now
+        entry.mode = changes.mode
+        entry.minutes = changes.minutes
+        entry.peer = changes.peer
+        entry.what_happened = changes.what_happened
+        entry.so_what = changes.so_what
+        entry.now_what = changes.now_what
+        entry.feeling = changes.feeling
+        entry.shared = changes.shared
+        self.session.add(entry)
+        self.session.exec(delete(Rating).where(col(Rating.entry_id) == entry_id))
+        self.session.exec(delete(Tag).where(col(Tag.entry_id) == entry_id))
+        for rating in changes.ratings:
+            self.session.add(
+                Rating(
+                    entry_id=entry_id,
+                    slug=rating.slug,
+                    principle_name=rating.name,
+                    score=rating.score,
+                    note=rating.note,
+                )
+            )
+        for tag in dict.fromkeys(changes.tags):
+            self.session.add(Tag(entry_id=entry_id, name=tag))
+        self.session.flush()
+        return self.get_entry(entry_id)
+
+    def edit_history(self, entry_id: int) -> list[tuple[datetime, dict[str, Any]]]:
+        """Earlier versions of an entry, oldest first: when each edit replaced it, and what."""
+        import json
+
+        from sqlmodel import col, select
+
+        from peerjournal.models import EntryEdit
+
+        rows = self.session.exec(
+            select(EntryEdit)
+            .where(EntryEdit.entry_id == entry_id)
+            .order_by(col(EntryEdit.edited_at), col(EntryEdit.id))
+        ).all()
+        return [(row.edited_at, json.loads(row.previous)) for row in rows]
+
+    def _records(self, entries: Sequence[Entry]) -> list[EntryRecord]:
+        """Records for many entries with two queries in all, not two per entry."""
+        from sqlmodel import col, select
+
+        from peerjournal.models import Rating, Tag
+
+        ids = [e.id for e in entries if e.id is not None]
+        ratings: dict[int, list[RatingRecord]] = {i: [] for i in ids}
+        tags: dict[int, list[str]] = {i: [] for i in ids}
+        if ids:
+            for r in self.session.exec(
+                select(Rating).where(col(Rating.entry_id).in_(ids)).order_by(col(Rating.id))
+            ):
+                ratings[r.entry_id].append(RatingRecord(r.slug, r.principle_name, r.score, r.note))
+            for t in self.session.exec(
+                select(Tag).where(col(Tag.entry_id).in_(ids)).order_by(col(Tag.name))
+            ):
+                tags[t.entry_id].append(t.name)
+        return [
+            replace(
+                self._bare_record(e),
+                ratings=tuple(ratings[e.id]),  # type: ignore[index]
+                tags=tuple(tags[e.id]),  # type: ignore[index]
+            )
+            for e in entries
+        ]
+
+    @staticmethod
+    def _bare_record(entry: Entry) -> EntryRecord:
+        assert entry.id is not None
+        return EntryRecord(
+            id=entry.id,
+            uid=entry.uid,
+            occurred_at=entry.occurred_at,
+            utc_offset=entry.utc_offset,
+            local_date=entry.local_date,
+            logged_at=entry.logged_at,
+            edited_at=entry.edited_at,
+            mode=entry.mode,
+            minutes=entry.minutes,
+            peer=entry.peer,
+            what_happened=entry.what_happened,
+            so_what=entry.so_what,
+            now_what=entry.now_what,
+            feeling=entry.feeling,
+            shared=entry.shared,
+        )
 
     def _record(self, entry: Entry) -> EntryRecord:
         from sqlmodel import select
@@ -495,3 +655,159 @@ def _reflection(entry: Entry) -> ReflectionRecord:
         feeling=entry.feeling,
         shared=entry.shared,
     )
+
+
+# --- full-text search ------------------------------------------------------------------
+# (Kept apart at the end of the module: the index itself lives behind db.py's SQLite seam.)
+
+# A bare word FTS5 reads as it is; anything else (R., don't, follow-up) is quoted
+# so that it is searched as the words it contains instead of failing as syntax.
+_BAREWORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_TOKEN = re.compile(r'"[^"]*"?\*?|[()]|[^\s()"]+')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One entry that matched a search, with the passage that matched best."""
+
+    id: int
+    uid: str
+    occurred_at: datetime
+    utc_offset: int
+    local_date: str
+    mode: str
+    peer: str | None
+    tags: tuple[str, ...]
+    # The passage as (text, is_match) pieces, in order; joined they are the passage.
+    passage: tuple[tuple[str, bool], ...]
+    rank: float
+
+    @property
+    def local_time(self) -> datetime:
+        """When it happened, on the clock where the supporter was."""
+        return self.occurred_at.astimezone(timezone(timedelta(minutes=self.utc_offset)))
+
+    @property
+    def snippet(self) -> str:
+        """The passage as plain text."""
+        return "".join(text for text, _match in self.passage)
+
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """Where the matches are in `snippet`, as [start, end) character offsets."""
+        spans, at = [], 0
+        for text, match in self.passage:
+            if match:
+                spans.append((at, at + len(text)))
+            at += len(text)
+        return spans
+
+
+def search_query(text: str) -> str:
+    """The user's words as an FTS5 query: phrases ("...") and prefixes (word*) kept,
+    AND/OR/NOT kept, every other word with punctuation quoted."""
+    parts = []
+    for token in _QUERY_TOKEN.findall(text):
+        stem = token.rstrip("*")
+        star = token[len(stem) :]
+        special = token.startswith('"') or token in "()" or token in _OPERATORS
+        if special or not stem or _BAREWORD.fullmatch(stem):
+            parts.append(token)
+        else:
+            parts.append(f'"{stem}"{star}')
+    return " ".join(parts)
+
+
+def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """Cut a snippet marked with the database's highlight characters into pieces."""
+    from peerjournal.db import HIGHLIGHT_END, HIGHLIGHT_START
+
+    pieces: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(snippet.split(HIGHLIGHT_START)):
+        if i == 0:
+            inside, after = "", chunk
+        else:
+            inside, _sep, after = chunk.partition(HIGHLIGHT_END)
+        if inside:
+            pieces.append((inside, True))
+        if after:
+            pieces.append((after, False))
+    return tuple(pieces)
+
+
+def search_entries(
+    journal: Journal, text: str, *, where: EntryFilter | None = None, limit: int = 20
+) -> list[SearchHit]:
+    """Entries whose reflection, rating notes, alias or tags match `text`, best first.
+
+    Words must all appear (in any order); "a phrase" must appear as written;
+    word* matches any word starting so. A query the index cannot read raises
+    InvalidValue.
+    """
+    from sqlalchemy import exc, select
+    from sqlmodel import col
+
+    from peerjournal import db
+    from peerjournal.errors import InvalidValue
+    from peerjournal.models import Entry, Tag
+
+    query = search_query(text.strip())
+    if not query:
+        raise InvalidValue("Give a word to search for, for example: peerjournal search boundaries")
+    fulltext = db.fulltext(journal.session)
+    statement = (
+        select(
+            col(Entry.id),
+            col(Entry.uid),
+            col(Entry.occurred_at),
+            col(Entry.utc_offset),
+            col(Entry.local_date),
+            col(Entry.mode),
+            col(Entry.peer),
+            fulltext.snippet.label("snippet"),
+            fulltext.rank.label("rank"),
+        )
+        .select_from(fulltext.source)
+        .join(Entry, col(Entry.id) == fulltext.entry_id)
+        .where(fulltext.match(query), *(where or EntryFilter()).conditions())
+        .order_by(fulltext.rank, col(Entry.occurred_at).desc())
+        .limit(limit)
+    )
+    try:
+        rows = journal.session.connection().execute(statement).all()
+    except exc.OperationalError as error:
+        if not db.is_fulltext_syntax_error(error):
+            raise
+        raise InvalidValue(
+            f'peerjournal cannot read the search {text!r}: check that every " and ( is '
+            'closed. Search for a phrase with double quotes ("felt heard"), '
+            "the start of a word with * (bound*)."
+        ) from None
+    ids = [row.id for row in rows]
+    tags: dict[int, list[str]] = {i: [] for i in ids}
+    if ids:
+        found = journal.session.connection().execute(
+            select(col(Tag.entry_id), col(Tag.name))
+            .where(col(Tag.entry_id).in_(ids))
+            .order_by(col(Tag.name))
+        )
+        for entry_id, name in found:
+            tags[entry_id].append(name)
+    return [
+        SearchHit(
+            id=row.id,
+            uid=row.uid,
+            occurred_at=row.occurred_at,
+            utc_offset=row.utc_offset,
+            local_date=row.local_date,
+            mode=row.mode,
+            peer=row.peer,
+            tags=tuple(tags[row.id]),
+            # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
+            passage=split_passage(_BLANK_LINES.sub("\n", row.snippet).strip("\n")),
+            rank=float(row.rank),
+        )
+        for row in rows
+    ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,17 @@ from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from peerjournal.journal import RatedReflection, ReflectionRecord, Window
+    from peerjournal.drafts import Draft
+    from peerjournal.journal import (
+        EntryRecord,
+        NewEntry,
+        RatedReflection,
+        ReflectionRecord,
+        SearchHit,
+        Window,
+    )
     from peerjournal.principles import Guide, Principle
+    from peerjournal.privacy import Finding
     from peerjournal.review import Point, Review
 
 # C0 and C1 control characters (but newline and tab), DEL, and the Unicode
@@ -107,9 +117,340 @@ def principle_detail(principle: Principle) -> None:
     out().print(Panel(Group(body), title=title, title_align="left", expand=False, width=88))
 
 
+# --- archive and search ---
+
+_MATCH_STYLE = "bold underline"  # still visible with NO_COLOR: never colour alone
+
+
+def search_results(hits: Sequence[SearchHit], query: str) -> None:
+    """Each match: its number, when, contact and alias, then the passage with the words marked."""
+    console = out()
+    if not hits:
+        notice(
+            f"No entries match {query}. Try fewer words, or the start of a word "
+            "followed by * (for example: bound*)."
+        )
+        return
+    for hit in hits:
+        head = Text(f"#{hit.id}", style="bold cyan")
+        head.append(f"  {hit.local_time.strftime('%a %d %b %Y %H:%M')}  {hit.mode}")
+        if hit.peer:
+            head.append("  with ")
+            head.append(inert(hit.peer))
+        if hit.tags:
+            head.append("  ")
+            head.append(inert(", ".join(hit.tags)), style="dim")
+        console.print(head)
+        console.print(passage(hit.passage), soft_wrap=False)
+        console.print()
+    many = "1 entry matches" if len(hits) == 1 else f"{len(hits)} entries match"
+    notice(f"{many}, best first. Read one in full with: peerjournal show NUMBER")
+
+
+def passage(pieces: Sequence[tuple[str, bool]]) -> Text:
+    """A search passage with its matches marked, built piece by piece.
+
+    Each piece is made inert on its own and then styled, so escaping a
+    control character can never shift a highlight onto the wrong letters.
+    """
+    text = Text("  ")
+    for piece, is_match in pieces:
+        shown = inert(piece.replace("\n", " / "))
+        text.append(shown, style=_MATCH_STYLE if is_match else "")
+    return text
+
+
+@contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr while a long job runs (only when stderr is a terminal).
+
+    Yields a function to call with how much is done, out of `total`.
+    """
+    console = err()
+    if not console.is_terminal or total <= 0:
+        yield lambda _done: None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.update(task, completed=done)
+        bar.update(task, completed=total)
+
+
 def markup_escape(text: str) -> str:
     """User text made safe to embed inside a Rich markup string."""
     return escape(inert(text))
+
+
+# --- entries ---
+
+_BAR_BLOCKS = "▁▂▃▅▇"
+_NOT_RATED = "·"
+MODE_LABELS = {
+    "in-person": "in person",
+    "phone": "phone",
+    "text": "text/chat",
+    "video": "video",
+    "group": "group",
+    "other": "other",
+}
+
+
+def rating_bar(scores: Sequence[int | None]) -> str:
+    """One block per principle, taller for a higher score; `·` where not rated."""
+    return "".join(_NOT_RATED if s is None else _BAR_BLOCKS[s - 1] for s in scores)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y %H:%M")
+
+
+def _mode(mode: str) -> str:
+    return MODE_LABELS.get(mode, mode)
+
+
+def _first_line(record: EntryRecord) -> str:
+    for text in (record.what_happened, record.so_what, record.now_what):
+        for line in text.splitlines():
+            if line.strip():
+                return line.strip()
+    return ""
+
+
+def _average(scores: Iterable[int]) -> float | None:
+    values = list(scores)
+    return sum(values) / len(values) if values else None
+
+
+def entry_list(records: Sequence[EntryRecord], slugs: Sequence[str]) -> None:
+    """Recent entries as a table on stdout, newest first."""
+    if not records:
+        out().print(
+            Text("No entries yet. After your next conversation, run: peerjournal log", style="dim")
+        )
+        return
+    rows = [_list_row(record, slugs) for record in records]
+    table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
+    headers = ("#", "When", "Kind", "Min", "Ratings")
+    for index, header in enumerate(headers):
+        # The short columns never shrink; the reflection gets what is left.
+        width = max(len(header), *(len(str(row[index])) for row in rows))
+        table.add_column(
+            header,
+            justify="right" if header in ("#", "Min") else "left",
+            no_wrap=True,
+            min_width=width,
+        )
+    table.add_column("Reflection", no_wrap=True, overflow="ellipsis", ratio=1)
+    for row in rows:
+        table.add_row(*row)
+    out().print(table)
+    out().print(
+        Text(
+            f"Ratings: one block per principle in the guide's order ({', '.join(slugs)}); "
+            "· not rated; the number is the average. Read one in full: peerjournal show ID",
+            style="dim",
+        ),
+    )
+
+
+def _list_row(record: EntryRecord, slugs: Sequence[str]) -> list[Text | str]:
+    by_slug = {r.slug: r.score for r in record.ratings}
+    bar = rating_bar([by_slug.get(s) for s in slugs])
+    average = _average(r.score for r in record.ratings)
+    ratings = f"{bar} {average:.1f}" if average is not None else bar
+    return [
+        str(record.id),
+        record.local_time.strftime("%Y-%m-%d %H:%M"),
+        _mode(record.mode),
+        "" if record.minutes is None else str(record.minutes),
+        ratings,
+        user_text(_first_line(record)),
+    ]
+
+
+def _entry_body(
+    *,
+    when: datetime,
+    mode: str,
+    minutes: int | None,
+    peer: str | None,
+    feeling: int | None,
+    tags: Sequence[str],
+    ratings: Sequence[tuple[str, int]],
+    reflection: Sequence[tuple[str, str]],
+    extra: Sequence[tuple[str, str]] = (),
+) -> Group:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row("When", _when(when))
+    facts.add_row("Kind", _mode(mode))
+    facts.add_row("Minutes", "not given" if minutes is None else str(minutes))
+    facts.add_row("Peer", user_text(peer) if peer else Text("not given", style="dim"))
+    facts.add_row("Feeling after", "not given" if feeling is None else f"{feeling} of 5")
+    facts.add_row("Tags", user_text(", ".join(tags)) if tags else Text("none", style="dim"))
+    for label, value in extra:
+        facts.add_row(label, value)
+    parts: list[Table | Text] = [facts]
+    if ratings:
+        scores = Table.grid(padding=(0, 2))
+        scores.add_column(no_wrap=True)
+        scores.add_column(no_wrap=True)
+        scores.add_column()
+        for name, score in ratings:
+            scores.add_row(f"{score} of 5", "█" * score + "░" * (5 - score), user_text(name))
+        parts += [Text("\nRatings", style="bold"), scores]
+    else:
+        parts.append(Text("\nNo principles rated.", style="dim"))
+    for label, text in reflection:
+        parts.append(Text(f"\n{label}", style="bold"))
+        parts.append(user_text(text) if text else Text("(nothing written)", style="dim"))
+    return Group(*parts)
+
+
+REFLECTION_LABELS = ("What happened?", "So what?", "Now what?")
+
+
+def entry_detail(record: EntryRecord) -> None:
+    """One saved entry in full, on stdout."""
+    extra = [("Logged", _when(record.logged_at.astimezone()))]
+    if record.edited_at is not None:
+        extra.append(("Last edited", _when(record.edited_at.astimezone())))
+    if record.shared:
+        extra.append(("Shared", "marked for supervision summaries"))
+    body = _entry_body(
+        when=record.local_time,
+        mode=record.mode,
+        minutes=record.minutes,
+        peer=record.peer,
+        feeling=record.feeling,
+        tags=record.tags,
+        ratings=[(r.name, r.score) for r in record.ratings],
+        reflection=list(
+            zip(
+                REFLECTION_LABELS,
+                (record.what_happened, record.so_what, record.now_what),
+                strict=True,
+            )
+        ),
+        extra=extra,
+    )
+    out().print(Panel(body, title=f"Entry #{record.id}", title_align="left", expand=False))
+
+
+def entry_summary(entry: NewEntry) -> None:
+    """The entry about to be saved, on stderr, so the user can check it first."""
+    body = _entry_body(
+        when=entry.occurred_at,
+        mode=entry.mode,
+        minutes=entry.minutes,
+        peer=entry.peer,
+        feeling=entry.feeling,
+        tags=entry.tags,
+        ratings=[(r.name, r.score) for r in entry.ratings],
+        reflection=list(
+            zip(
+                REFLECTION_LABELS,
+                (entry.what_happened, entry.so_what, entry.now_what),
+                strict=True,
+            )
+        ),
+    )
+    err().print(Panel(body, title="Your entry", title_align="left", expand=False))
+
+
+def saved(entry_id: int, feedback: str) -> None:
+    """The line that confirms a save, and one line to take away."""
+    err().print(Text(f"Saved entry #{entry_id}", style="bold green"))
+    err().print(Text(inert(feedback), style="italic"), soft_wrap=True)
+
+
+def step(number: int, total: int, title: str, hint: str = "") -> None:
+    """The heading of one step of the guided log."""
+    line = Text(f"\n{number}/{total} ", style="dim")
+    line.append(title, style="bold")
+    if hint:
+        line.append(f"  {hint}", style="dim")
+    err().print(line, soft_wrap=True)
+
+
+def ask(prompt: str) -> str:
+    """Read one line the user types, after a prompt on stderr."""
+    return err().input(Text(prompt, style="cyan"))
+
+
+def hint(message: str) -> None:
+    """A gentle one-line correction before asking again."""
+    err().print(Text(inert(message), style="yellow"), soft_wrap=True)
+
+
+def principle_prompt(principle: Principle, number: int, total: int) -> None:
+    """What a rating step shows: the principle, what it means, and a question to ask."""
+    line = Text(f"\n  [{number}/{total}] ", style="dim")
+    line.append(inert(principle.name), style="bold")
+    line.append(f" — {inert(principle.summary)}")
+    err().print(line, soft_wrap=True)
+    err().print(Text(f"  Ask yourself: {inert(principle.questions[0])}", style="italic"))
+
+
+def rating_examples(principle: Principle) -> None:
+    """What a 1 and a 5 look like for one principle."""
+    err().print(Text(f"  1 looks like: {inert(principle.rating_1)}"), soft_wrap=True)
+    err().print(Text(f"  5 looks like: {inert(principle.rating_5)}"), soft_wrap=True)
+
+
+def privacy_warning(label: str, text: str, findings: Sequence[Finding]) -> None:
+    """Show where a text looks identifying, with the spans marked (never colour alone)."""
+    err().print(
+        Text(f"\nThis may identify someone ({label}):", style="bold yellow"), soft_wrap=True
+    )
+    marked = Text("  ")
+    position = 0
+    for finding in sorted(findings, key=lambda f: f.start):
+        if finding.start < position:
+            continue
+        marked.append(inert(text[position : finding.start]))
+        marked.append(f"»{inert(text[finding.start : finding.end])}«", style="reverse")
+        position = finding.end
+    marked.append(inert(text[position:]))
+    err().print(marked, soft_wrap=True)
+    for finding in findings:
+        err().print(Text(f"  • {finding.kind}: {inert(finding.text)}"), soft_wrap=True)
+
+
+def draft_offer(draft: Draft) -> None:
+    """Describe the unfinished entry waiting from last time."""
+    started = _when(draft.started_at.astimezone())
+    line = Text("You have an unfinished entry", style="bold")
+    line.append(f" (started {started}")
+    preview = draft.reflection.strip().splitlines()
+    if preview:
+        line.append(": ")
+        line.append(inert(preview[0][:60]))
+        if len(preview[0]) > 60 or len(preview) > 1:
+            line.append("…")
+    line.append(").")
+    err().print(line, soft_wrap=True)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_data(data: object) -> None:
+    """Data as JSON on stdout; characters a terminal could obey are written as \\u escapes."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    # json escapes C0 controls itself; C1 controls and bidi overrides it leaves raw.
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 # --- review ---

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from peerjournal.cli import info, principles, review  # noqa: F401  (registers the commands)
+from peerjournal.cli import (  # noqa: F401  (registers the commands)
+    data,
+    entries,
+    info,
+    log,
+    principles,
+    review,
+)
 from peerjournal.cli.app import app
 
 

@@ -28,6 +28,8 @@ class JournalGroup(TyperGroup):
             from peerjournal import render
 
             render.error(str(exc))
+            if exc.unsaved_text:
+                render.plain(render.inert(exc.unsaved_text))
             raise typer.Exit(EXIT_USER_ERROR) from None
 
 

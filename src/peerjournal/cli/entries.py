@@ -1,0 +1,202 @@
+"""`list`, `show`, `edit` and `delete`: the entries already in the journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from peerjournal import drafts, paths, render
+from peerjournal.cli import logflow
+from peerjournal.cli.app import app, settings
+from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
+from peerjournal.drafts import Draft
+from peerjournal.errors import InvalidValue
+from peerjournal.principles import Guide, load_guide
+
+if TYPE_CHECKING:
+    from peerjournal.journal import EntryRecord
+
+EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see 'list').")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    number: Annotated[
+        int,
+        typer.Option(
+            "-n", "--number", min=0, metavar="N", help="How many entries to show (0: all)."
+        ),
+    ] = 20,
+    since: Annotated[
+        str | None, typer.Option(metavar="DAY", help="Only from this day on, e.g. 2026-03-01.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(metavar="DAY", help="Only up to this day, e.g. yesterday.")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option(metavar="TAG", help="Only entries with this tag.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Your recent entries, newest first."""
+    from peerjournal.dates import parse_day
+    from peerjournal.journal import EntryFilter, entry_as_dict, open_journal
+
+    tags = logflow.parse_tags([tag] if tag else [])
+    where = EntryFilter(
+        since=parse_day(since) if since else None,
+        until=parse_day(until) if until else None,
+        tag=tags[0] if tags else None,
+    )
+    with open_journal(settings(ctx).db, write=False) as journal:
+        records = journal.list_entries(where, number or None)
+    if as_json:
+        render.json_data([entry_as_dict(r) for r in records])
+    else:
+        render.entry_list(records, load_guide().slugs)
+
+
+@app.command("show")
+def show_command(ctx: typer.Context, entry_id: EntryId, as_json: AsJson = False) -> None:
+    """One entry in full."""
+    from peerjournal.journal import entry_as_dict, open_journal
+
+    with open_journal(settings(ctx).db, write=False) as journal:
+        record = journal.get_entry(entry_id)
+    if as_json:
+        render.json_data(entry_as_dict(record))
+    else:
+        render.entry_detail(record)
+
+
+@app.command("delete")
+def delete_command(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
+) -> None:
+    """Remove an entry for good (it asks first)."""
+    from peerjournal.journal import open_journal
+
+    with open_journal(settings(ctx).db, write=False) as journal:
+        record = journal.get_entry(entry_id)
+    if not yes:
+        if not stdin_is_terminal():
+            raise InvalidValue(f"To delete entry #{entry_id} without a terminal, add --yes.")
+        render.notice(f"Entry #{entry_id}, {record.local_time:%a %d %b %Y %H:%M}.")
+        try:
+            sure = typer.confirm(f"Delete entry #{entry_id} for good?", err=True)
+        except typer.Abort:
+            render.notice("Stopped. Nothing was deleted.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        if not sure:
+            render.notice("Nothing was deleted.")
+            return
+    with open_journal(settings(ctx).db) as journal:
+        journal.delete_entry(entry_id)
+    render.notice(f"Deleted entry #{entry_id}.")
+
+
+@app.command("edit")
+def edit_command(
+    ctx: typer.Context,
+    entry_id: EntryId,
+    editor: Annotated[
+        bool, typer.Option("--editor", help="Change the reflection in $VISUAL or $EDITOR.")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Change an entry: the same questions as 'log' with your answers filled in.
+
+    Press Enter to keep an answer, or type '-' to clear an optional one. The
+    earlier version is kept in the entry's history.
+    """
+    from peerjournal.journal import entry_as_dict, open_journal
+
+    db = settings(ctx).db
+    with open_journal(db, write=False) as journal:
+        record = journal.get_entry(entry_id)
+    guide = load_guide()
+    path = paths.data_dir() / f"draft-edit-{entry_id}.json"
+    draft = _draft_of(record)
+    if editor:
+        logflow.reflection_from_editor(draft)
+        if not draft.reflection and not draft.ratings:
+            raise InvalidValue(
+                f"The reflection came back empty; entry #{entry_id} was not changed."
+            )
+        logflow.check_privacy(draft, guide, strict=False)
+    elif not stdin_is_terminal():
+        raise InvalidValue(
+            "Editing asks questions, so it needs a terminal; to change the reflection "
+            "from here, add --editor."
+        )
+    else:
+        asked = _ask_edit(draft, guide, path)
+        if asked is None:
+            return
+        draft = asked
+    if draft.content() == _draft_of(record).content():
+        drafts.discard(path)
+        render.notice(f"Nothing changed; entry #{entry_id} is as it was.")
+        return
+    changes = logflow.to_new_entry(
+        draft, guide, shared=record.shared, names={r.slug: r.name for r in record.ratings}
+    )
+    try:
+        with open_journal(db) as journal:
+            updated = journal.edit_entry(entry_id, changes)
+    except BaseException:
+        drafts.save(draft, path)
+        render.notice(f"Entry #{entry_id} was not changed. Your new answers are kept in {path}.")
+        raise
+    drafts.discard(path)
+    render.notice(f"Entry #{entry_id} changed; the earlier version is kept in its history.")
+    if as_json:
+        render.json_data(entry_as_dict(updated))
+
+
+def _draft_of(record: EntryRecord) -> Draft:
+    return Draft(
+        occurred_at=record.local_time,
+        mode=record.mode,
+        minutes=record.minutes,
+        peer=record.peer,
+        what_happened=record.what_happened,
+        so_what=record.so_what,
+        now_what=record.now_what,
+        ratings={r.slug: r.score for r in record.ratings},
+        feeling=record.feeling,
+        tags=list(record.tags),
+        entry_id=record.id,
+    )
+
+
+def _ask_edit(draft: Draft, guide: Guide, path: Path) -> Draft | None:
+    """The guided questions with the entry's answers; the new answers, or None if not saved."""
+    flow = logflow.GuidedFlow(draft, guide, path, editing=True)
+    try:
+        pending = drafts.load(path)
+        if pending is not None:
+            render.draft_offer(pending)
+            if flow.choose("  [r] resume it, or [d] discard it? [Enter: r] ", "rd", "r") == "r":
+                flow.draft = pending
+            flow.typed = True
+        flow.run()
+        render.entry_summary(logflow.to_new_entry(flow.draft, guide))
+        if flow.confirm_save():
+            return flow.draft
+        drafts.save(flow.draft, path)
+        render.notice(f"Not changed. Your answers are kept in {path}.")
+        return None
+    except logflow.Interrupted:
+        if flow.typed:
+            drafts.save(flow.draft, path)
+            render.notice(f"\nStopped. What you typed is kept in {path}; run the edit again.")
+        else:
+            render.notice("\nStopped. The entry was not changed.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -1,0 +1,284 @@
+"""`peerjournal log`: the two-minute reflection after a conversation, guided or by flags."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from peerjournal import drafts, render
+from peerjournal.cli import logflow
+from peerjournal.cli.app import app, settings
+from peerjournal.drafts import Draft, DraftNotKept
+from peerjournal.errors import InvalidValue, PeerJournalError
+from peerjournal.principles import Guide, load_guide
+
+if TYPE_CHECKING:
+    from peerjournal.journal import EntryRecord, NewEntry
+
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class LogOptions:
+    """What the flags of `log` said."""
+
+    when: str | None
+    mode: str | None
+    minutes: int | None
+    peer: str | None
+    note: str | None
+    note_file: Path | None
+    rate: tuple[str, ...]
+    feeling: int | None
+    tags: tuple[str, ...]
+    editor: bool
+    no_input: bool
+    strict_privacy: bool
+    as_json: bool
+
+    @property
+    def guided(self) -> bool:
+        """Ask step by step: only on a terminal, and only when the flags do not say it all."""
+        described = self.note is not None or self.note_file is not None or bool(self.rate)
+        return not self.no_input and not described and stdin_is_terminal()
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+@app.command("log")
+def log_command(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            metavar="WHEN",
+            help="When it happened: now, 'today 14:30', 'yesterday 3pm', '2 hours ago'.",
+        ),
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KIND",
+            help="Kind of contact: in-person, phone, text, video, group or other "
+            f"(default when not given: {logflow.DEFAULT_MODE}).",
+        ),
+    ] = None,
+    minutes: Annotated[
+        int | None, typer.Option(metavar="N", help="How long it lasted, in minutes.")
+    ] = None,
+    peer: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ALIAS", help="The peer's initials or a pseudonym, never a full name."
+        ),
+    ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT|-", help="The reflection; '-' reads it from stdin."),
+    ] = None,
+    note_file: Annotated[
+        Path | None, typer.Option(metavar="PATH", help="Read the reflection from a file.")
+    ] = None,
+    rate: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="SLUG=N",
+            help="Rate a principle 1-5, e.g. empathy=4 (repeat for each; a unique start "
+            "of the slug is enough).",
+        ),
+    ] = None,
+    feeling: Annotated[
+        int | None, typer.Option(metavar="N", help="How you feel after the conversation, 1-5.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(metavar="TAG", help="A tag (repeat for more).")
+    ] = None,
+    editor: Annotated[
+        bool, typer.Option("--editor", help="Write the reflection in $VISUAL or $EDITOR.")
+    ] = False,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask questions; use the flags only.")
+    ] = False,
+    strict_privacy: Annotated[
+        bool,
+        typer.Option(
+            "--strict-privacy", help="Refuse to save text that looks like it identifies someone."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the saved entry as JSON.")] = False,
+) -> None:
+    """Reflect on a conversation you just had.
+
+    In a terminal it asks nine short questions; press Enter to skip the optional
+    ones. With --note or --rate (or --no-input, or from a script) it uses the
+    flags only and never asks.
+    """
+    options = LogOptions(
+        when,
+        mode,
+        minutes,
+        peer,
+        note,
+        note_file,
+        tuple(rate or ()),
+        feeling,
+        tuple(tag or ()),
+        editor,
+        no_input,
+        strict_privacy,
+        as_json,
+    )
+    guide = load_guide()
+    if options.guided:
+        record = _guided_log(options, guide, settings(ctx).db)
+    else:
+        record = _scripted_log(options, guide, settings(ctx).db)
+    if record is not None and options.as_json:
+        from peerjournal.journal import entry_as_dict
+
+        render.json_data(entry_as_dict(record))
+
+
+def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
+    """A draft holding what the flags gave, each checked; steps given by a flag are done."""
+    from peerjournal.dates import parse_when
+
+    draft = Draft()
+    if options.when is not None:
+        draft.occurred_at = parse_when(options.when)
+        draft.mark_done("when")
+    if options.mode is not None:
+        draft.mode = logflow.parse_mode(options.mode)
+        draft.mark_done("mode")
+    if options.minutes is not None:
+        draft.minutes = logflow.parse_minutes(options.minutes)
+        draft.mark_done("minutes")
+    if options.peer is not None:
+        draft.peer = logflow.parse_peer(options.peer)
+        draft.mark_done("peer")
+    if options.feeling is not None:
+        draft.feeling = logflow.parse_score(options.feeling, "--feeling")
+        draft.mark_done("feeling")
+    if options.tags:
+        draft.tags = logflow.parse_tags(options.tags)
+        draft.mark_done("tags")
+    draft.ratings = logflow.parse_ratings(guide, options.rate)
+    return draft
+
+
+def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecord:
+    draft = draft_from_flags(options, guide)
+    draft.what_happened = logflow.read_note(options.note, options.note_file) or ""
+    if drafts.draft_path().exists():
+        render.notice(
+            f"You have an unfinished entry waiting in {drafts.draft_path()}; it was left as it "
+            "is. Run 'peerjournal log' in a terminal to finish or discard it."
+        )
+    if options.editor:
+        logflow.reflection_from_editor(draft)
+        if not draft.reflection:
+            raise InvalidValue("The reflection came back empty, so nothing was saved.")
+    missing = logflow.missing_input(draft)
+    if missing:
+        raise InvalidValue(missing)
+    logflow.check_privacy(draft, guide, strict=options.strict_privacy)
+    new = logflow.to_new_entry(draft, guide)
+    record = _save(new, db, lambda: logflow.keep_after_failure(draft, reuse=None))
+    render.saved(record.id, logflow.feedback(new, guide))
+    return record
+
+
+def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecord | None:
+    path = drafts.draft_path()
+    flow = logflow.GuidedFlow(
+        draft_from_flags(options, guide),
+        guide,
+        path,
+        use_editor=options.editor,
+        strict_privacy=options.strict_privacy,
+    )
+    try:
+        _offer_pending(flow)
+        render.notice(
+            "Let's reflect on the conversation. Press Enter to skip anything optional; "
+            "Ctrl-C stops and keeps what you typed."
+        )
+        flow.run()
+        new = logflow.to_new_entry(flow.draft, guide)
+        render.entry_summary(new)
+        if not flow.confirm_save():
+            drafts.save(flow.draft, path)
+            render.notice(
+                f"Not saved. Your answers are kept in {path}; run 'peerjournal log' to finish."
+            )
+            return None
+    except logflow.Interrupted:
+        _stopped(flow)
+    record = _save(new, db, lambda: drafts.save(flow.draft, path))
+    drafts.discard(path)
+    render.saved(record.id, logflow.feedback(new, guide))
+    return record
+
+
+def _offer_pending(flow: logflow.GuidedFlow) -> None:
+    """Resume the unfinished entry from last time, or let it go, as the user says."""
+    try:
+        pending = drafts.load(flow.draft_file)
+    except drafts.DraftUnreadable as exc:
+        render.notice(str(exc))
+        return
+    if pending is None:
+        return
+    render.draft_offer(pending)
+    if (
+        flow.choose("  [r] resume it, or [d] discard it and start afresh? [Enter: r] ", "rd", "r")
+        == "r"
+    ):
+        flow.draft = pending
+        flow.typed = True
+    else:
+        drafts.discard(flow.draft_file)
+        render.notice("The unfinished entry was discarded.")
+
+
+def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
+    if flow.typed:
+        drafts.save(flow.draft, flow.draft_file)
+        render.notice(
+            f"\nStopped. What you typed is kept in {flow.draft_file}; "
+            "run 'peerjournal log' to finish it."
+        )
+    else:
+        render.notice("\nStopped. Nothing was typed, so there is nothing to keep.")
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _save(new: NewEntry, db: str | None, keep: Callable[[], Path]) -> EntryRecord:
+    """Save the entry in one transaction; if that fails, keep every word and say where."""
+    from peerjournal.journal import open_journal
+
+    try:
+        with open_journal(db) as journal:
+            return journal.add_entry(new)
+    except BaseException as failure:
+        try:
+            where = keep()
+        except DraftNotKept as lost:
+            if not isinstance(failure, PeerJournalError):
+                raise
+            # Say why the save failed, and hand the words back on stdout.
+            failure.unsaved_text = lost.unsaved_text
+            render.notice("Your entry was not saved, and no draft could be written either.")
+            raise failure from None
+        render.notice(
+            f"Your entry was not saved. Everything you wrote is kept in {where}; "
+            "run 'peerjournal log' to try again."
+        )
+        raise

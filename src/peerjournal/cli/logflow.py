@@ -1,0 +1,583 @@
+"""How `log` and `edit` gather an entry: flags checked, the guided steps asked, drafts kept."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from peerjournal import drafts, paths, render
+from peerjournal.drafts import Draft
+from peerjournal.errors import InvalidValue
+from peerjournal.principles import Guide, Principle
+
+if TYPE_CHECKING:
+    from peerjournal.journal import NewEntry
+    from peerjournal.privacy import Finding
+
+MODES = ("in-person", "phone", "text", "video", "group", "other")
+DEFAULT_MODE = "other"
+MODE_WORDS = {
+    "in person": "in-person",
+    "in_person": "in-person",
+    "inperson": "in-person",
+    "face to face": "in-person",
+    "call": "phone",
+    "chat": "text",
+    "text/chat": "text",
+    "sms": "text",
+}
+MAX_MINUTES = 24 * 60
+MAX_PEER = 80
+MAX_TAG = 64
+REFLECTION_PROMPTS = (
+    ("what_happened", "What happened?"),
+    ("so_what", "So what? How did I feel, which principle was tested?"),
+    ("now_what", "Now what? One thing to try next time; any support I need."),
+)
+PRIVACY_REMINDER = "No names or identifying details: use initials or a pseudonym."
+EDITOR_FILENAME = "reflection.txt"
+
+
+class Interrupted(Exception):
+    """The user stopped the guided flow (Ctrl-C or end of input)."""
+
+
+# --- single values ------------------------------------------------------------
+
+
+def parse_mode(text: str) -> str:
+    """A kind of contact from what the user typed: a name, a number from the menu, a prefix."""
+    given = text.strip().lower()
+    if given.isdigit() and 1 <= int(given) <= len(MODES):
+        return MODES[int(given) - 1]
+    given = MODE_WORDS.get(given, given).replace("_", "-").replace(" ", "-")
+    if given in MODES:
+        return given
+    matches = [m for m in MODES if given and m.startswith(given)]
+    if len(matches) == 1:
+        return matches[0]
+    raise InvalidValue(f"'{text}' is not a kind of contact. Choose one of: {', '.join(MODES)}.")
+
+
+def parse_minutes(text: str | int) -> int:
+    try:
+        minutes = int(text)
+    except ValueError:
+        raise InvalidValue(f"'{text}' is not a number of minutes; type a whole number.") from None
+    if minutes < 0:
+        raise InvalidValue("Minutes cannot be negative; type how long the conversation was.")
+    if minutes > MAX_MINUTES:
+        raise InvalidValue(f"{minutes} minutes is more than a day; type how long it was.")
+    return minutes
+
+
+def parse_score(text: str | int, what: str = "A rating") -> int:
+    try:
+        score = int(text)
+    except ValueError:
+        raise InvalidValue(f"{what} is a number from 1 to 5, not '{text}'.") from None
+    if not 1 <= score <= 5:
+        raise InvalidValue(f"{what} is a number from 1 to 5, not {score}.")
+    return score
+
+
+def parse_peer(text: str) -> str | None:
+    alias = text.strip()
+    if len(alias) > MAX_PEER:
+        raise InvalidValue(f"A peer alias is at most {MAX_PEER} characters; initials are best.")
+    return alias or None
+
+
+def parse_tags(values: Sequence[str]) -> list[str]:
+    """Tags as stored: trimmed, lower case, without a leading '#', each once."""
+    tags: list[str] = []
+    for value in values:
+        tag = value.strip().lstrip("#").strip().lower()
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG:
+            raise InvalidValue(f"A tag is at most {MAX_TAG} characters: '{tag[:20]}…' is longer.")
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def parse_ratings(guide: Guide, specs: Sequence[str]) -> dict[str, int]:
+    """`--rate SLUG=N` values as {slug: score}; a mistake is InvalidValue or UnknownPrinciple."""
+    ratings: dict[str, int] = {}
+    for spec in specs:
+        slug, sep, score = spec.rpartition("=")
+        if not sep or not slug.strip():
+            raise InvalidValue(
+                f"--rate needs SLUG=N, for example --rate {guide.slugs[0]}=4 (not '{spec}')."
+            )
+        principle = guide.find(slug)
+        if principle.slug in ratings:
+            raise InvalidValue(f"'{principle.slug}' is rated twice; give each principle once.")
+        ratings[principle.slug] = parse_score(score.strip(), f"The rating for {principle.slug}")
+    return ratings
+
+
+def read_note(note: str | None, note_file: Path | None) -> str | None:
+    """The reflection from --note TEXT, --note - (stdin) or --note-file PATH."""
+    if note is not None and note_file is not None:
+        raise InvalidValue("Give the reflection with --note or with --note-file, not both.")
+    if note == "-":
+        return _trim(sys.stdin.read())
+    if note is not None:
+        return _trim(note)
+    if note_file is not None:
+        try:
+            return _trim(note_file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InvalidValue(f"There is no file {note_file}.") from None
+        except UnicodeDecodeError:
+            raise InvalidValue(f"{note_file} is not UTF-8 text.") from None
+        except OSError as exc:
+            raise InvalidValue(f"{note_file} could not be read ({exc.strerror}).") from None
+    return None
+
+
+def _trim(text: str) -> str:
+    # Only blank space at the ends: every other character is kept exactly.
+    return text.strip(" \t\r\n")
+
+
+# --- the editor ---------------------------------------------------------------
+
+
+def editor_template(draft: Draft) -> str:
+    lines = [
+        "# Write your reflection under each question. Lines starting with # are left out.",
+        f"# {PRIVACY_REMINDER}",
+        "",
+    ]
+    for field_name, prompt in REFLECTION_PROMPTS:
+        lines += [f"# {prompt}", getattr(draft, field_name), ""]
+    return "\n".join(lines)
+
+
+def parse_editor_text(text: str) -> tuple[str, str, str]:
+    """The three answers from an edited template; text before any heading is 'What happened'."""
+    sections: list[list[str]] = [[], [], []]
+    current = 0
+    for line in text.splitlines():
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip().lower()
+            for index, (_, prompt) in enumerate(REFLECTION_PROMPTS):
+                if heading.startswith(prompt.split("?")[0].lower()):
+                    current = index
+            continue
+        sections[current].append(line)
+    what, so, now = (_trim("\n".join(s)) for s in sections)
+    return what, so, now
+
+
+def reflection_from_editor(draft: Draft) -> None:
+    """Let the user write the reflection in their editor; fills the draft's three answers."""
+    from peerjournal.cli.editor import open_in_editor
+
+    path = paths.data_dir() / EDITOR_FILENAME
+    paths.write_private_file(path, editor_template(draft).encode("utf-8"))
+    open_in_editor(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InvalidValue(
+            f"The editor saved text that is not UTF-8; it is kept in {path}."
+        ) from None
+    draft.what_happened, draft.so_what, draft.now_what = parse_editor_text(text)
+    path.unlink(missing_ok=True)
+
+
+# --- from a draft to an entry -------------------------------------------------
+
+
+def to_new_entry(
+    draft: Draft, guide: Guide, *, shared: bool = False, names: dict[str, str] | None = None
+) -> NewEntry:
+    """The entry a finished draft describes; ratings follow the guide's order.
+
+    `names` gives the stored name of a principle the guide no longer has.
+    """
+    from peerjournal.dates import parse_when
+    from peerjournal.journal import NewEntry, RatingRecord
+
+    ratings = []
+    for slug, score in draft.ratings.items():
+        principle = guide.get(slug)
+        ratings.append((principle, slug, score))
+    order = {slug: i for i, slug in enumerate(guide.slugs)}
+    ratings.sort(key=lambda item: order.get(item[1], len(order)))
+    return NewEntry(
+        occurred_at=draft.occurred_at or parse_when("now"),
+        mode=draft.mode or DEFAULT_MODE,
+        minutes=draft.minutes,
+        peer=draft.peer,
+        what_happened=draft.what_happened,
+        so_what=draft.so_what,
+        now_what=draft.now_what,
+        feeling=draft.feeling,
+        ratings=tuple(
+            RatingRecord(slug, p.name if p else (names or {}).get(slug, slug), score)
+            for p, slug, score in ratings
+        ),
+        tags=tuple(draft.tags),
+        shared=shared,
+    )
+
+
+def privacy_findings(draft: Draft, guide: Guide) -> list[tuple[str, str, list[Finding]]]:
+    """Each answer that looks identifying: (field, its label, what was found).
+
+    The words of the guide's principle names are never taken for a person's name.
+    """
+    from peerjournal.privacy import scan
+
+    known = {word for p in guide.principles for word in re.findall(r"\w+", p.name)}
+    found = []
+    checks = [("peer", "peer alias", draft.peer or "")]
+    checks += [
+        (name, prompt.split("?")[0] + "?", getattr(draft, name))
+        for name, prompt in REFLECTION_PROMPTS
+    ]
+    for name, label, text in checks:
+        findings = scan(text, known_words=known) if text else []
+        if findings:
+            found.append((name, label, findings))
+    return found
+
+
+def check_privacy(draft: Draft, guide: Guide, *, strict: bool) -> None:
+    """Warn on stderr about what looks identifying; with `strict`, refuse to go on."""
+    found = privacy_findings(draft, guide)
+    if not found:
+        return
+    for field_name, label, findings in found:
+        render.privacy_warning(label, getattr(draft, field_name) or "", findings)
+    if strict:
+        kinds = sorted({f.kind for _, _, findings in found for f in findings})
+        raise InvalidValue(
+            f"Not saved: it may identify someone ({', '.join(kinds)}). Change those words, "
+            "or leave out --strict-privacy to save it anyway."
+        )
+    render.notice("Saved anyway; you can change it later with: peerjournal edit ID")
+
+
+def feedback(entry: NewEntry, guide: Guide) -> str:
+    """One line to take away: the principle rated lowest with a question, or something kind."""
+    if not entry.ratings:
+        return (
+            "Thank you for taking a moment to reflect. Rating the principles next time "
+            "lets your weekly review show trends."
+        )
+    lowest = min(entry.ratings, key=lambda r: r.score)
+    if lowest.score >= 4:
+        return "Every principle you rated was 4 or higher. Notice what helped, and keep it."
+    principle = guide.get(lowest.slug)
+    question = f" Next time, ask yourself: {principle.questions[0]}" if principle else ""
+    return f"Lowest today: {lowest.name} ({lowest.score} of 5).{question}"
+
+
+def missing_input(draft: Draft) -> str | None:
+    """What a scripted log still needs, or None when it can be saved."""
+    if draft.reflection.strip() or draft.ratings:
+        return None
+    return (
+        "Nothing to save yet: give a reflection (--note TEXT, --note -, --note-file PATH "
+        "or --editor) or at least one rating (--rate SLUG=N)."
+    )
+
+
+# --- the guided steps ---------------------------------------------------------
+
+STEPS = 8  # the ninth, the summary and save, has no number on screen
+
+
+@dataclass
+class GuidedFlow:
+    """The nine steps of a guided log, asked in order; what is already answered is skipped.
+
+    The draft is saved after every answer from the first one the user types,
+    so Ctrl-C, a crash or a failed save never lose it. When editing, Enter
+    keeps the current value and '-' clears an optional one.
+    """
+
+    draft: Draft
+    guide: Guide
+    draft_file: Path
+    use_editor: bool = False
+    editing: bool = False
+    strict_privacy: bool = False
+    typed: bool = False
+    read: Callable[[str], str] = render.ask
+
+    def run(self) -> None:
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("when", self.ask_when),
+            ("mode", self.ask_mode),
+            ("minutes", self.ask_minutes),
+            ("peer", self.ask_peer),
+            ("reflection", self.ask_reflection),
+            ("ratings", self.ask_ratings),
+            ("feeling", self.ask_feeling),
+            ("tags", self.ask_tags),
+        ]
+        for name, ask in steps:
+            if name not in self.draft.done:
+                ask()
+                self.draft.mark_done(name)
+                self.keep()
+        self.privacy_guard()
+
+    # Saving and reading ------------------------------------------------------
+
+    def keep(self) -> None:
+        if self.typed:
+            drafts.save(self.draft, self.draft_file)
+
+    def line(self, prompt: str, *, exact: bool = False) -> str:
+        try:
+            answer = self.read(prompt)
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted from None
+        if answer.strip():
+            self.typed = True
+        return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
+
+    def current(self, value: object) -> str:
+        if not self.editing or value in (None, "", [], {}):
+            return ""
+        return f" [Enter keeps: {value}]"
+
+    def ask_until_valid(self, prompt: str, accept: Callable[[str], bool]) -> None:
+        """Ask again, with the hint `accept` gives, until it takes the answer."""
+        while True:
+            try:
+                if accept(self.line(prompt)):
+                    return
+            except InvalidValue as exc:
+                render.hint(f"  {exc}")
+
+    # The steps ----------------------------------------------------------------
+
+    def ask_when(self) -> None:
+        from peerjournal.dates import parse_when
+
+        render.step(1, STEPS, "When was the conversation?", "e.g. now, today 14:30, 2 hours ago")
+        shown = (
+            self.draft.occurred_at.strftime("%Y-%m-%d %H:%M") if self.draft.occurred_at else None
+        )
+        default = shown if self.editing else "now"
+
+        def accept(answer: str) -> bool:
+            if not answer and self.draft.occurred_at is not None and self.editing:
+                return True
+            self.draft.occurred_at = parse_when(answer or "now")
+            return True
+
+        self.ask_until_valid(f"  When [Enter: {default}]: ", accept)
+
+    def ask_mode(self) -> None:
+        render.step(2, STEPS, "Kind of contact")
+        menu = "  ".join(f"{i} {render.MODE_LABELS[m]}" for i, m in enumerate(MODES, start=1))
+        default = self.draft.mode or DEFAULT_MODE
+
+        def accept(answer: str) -> bool:
+            self.draft.mode = parse_mode(answer) if answer else default
+            return True
+
+        self.ask_until_valid(
+            f"  {menu}\n  Number or name [Enter: {render.MODE_LABELS.get(default, default)}]: ",
+            accept,
+        )
+
+    def ask_minutes(self) -> None:
+        render.step(3, STEPS, "How many minutes did it last?", "optional")
+
+        def accept(answer: str) -> bool:
+            if answer == "-":
+                self.draft.minutes = None
+            elif answer:
+                self.draft.minutes = parse_minutes(answer)
+            return True
+
+        self.ask_until_valid(
+            f"  Minutes{self.current(self.draft.minutes) or ' [Enter to skip]'}: ", accept
+        )
+
+    def ask_peer(self) -> None:
+        render.step(4, STEPS, "Peer alias", "optional: initials or a pseudonym, never a full name")
+
+        def accept(answer: str) -> bool:
+            if answer == "-":
+                self.draft.peer = None
+            elif answer:
+                self.draft.peer = parse_peer(answer)
+            return True
+
+        self.ask_until_valid(
+            f"  Alias{self.current(self.draft.peer) or ' [Enter to skip]'}: ", accept
+        )
+
+    def ask_reflection(self) -> None:
+        render.step(5, STEPS, "Your reflection", PRIVACY_REMINDER)
+        if self.use_editor:
+            self.keep()
+            reflection_from_editor(self.draft)
+            self.typed = self.typed or bool(self.draft.reflection)
+            return
+        render.hint("  Write as many lines as you like; an empty line ends each answer.")
+        for field_name, prompt in REFLECTION_PROMPTS:
+            if field_name not in self.draft.done:
+                self.ask_text(field_name, prompt)
+                self.draft.mark_done(field_name)
+                self.keep()
+
+    def ask_text(self, field_name: str, prompt: str) -> None:
+        """A multi-line answer, kept in the draft line by line."""
+        existing: str = getattr(self.draft, field_name)
+        render.notice(f"  {prompt}")
+        lines: list[str] = []
+        if existing and self.editing:
+            render.notice(f"  Now: {existing}")
+            render.hint("  Type a new answer, or press Enter to keep this one.")
+        elif existing:
+            # A resumed draft: carry on from the last line that was kept.
+            render.notice(f"  So far: {existing}")
+            render.hint("  Carry on writing, or press Enter if it is complete.")
+            lines = existing.splitlines()
+        while True:
+            answer = self.line("  > ", exact=True)
+            if not answer.strip():
+                break
+            lines.append(answer)
+            setattr(self.draft, field_name, "\n".join(lines))
+            self.keep()
+
+    def ask_ratings(self) -> None:
+        render.step(
+            6,
+            STEPS,
+            "How well did it live up to each principle?",
+            "1 (not at all) to 5 (fully); Enter skips one that did not apply; ? shows examples",
+        )
+        total = len(self.guide.principles)
+        for number, principle in enumerate(self.guide.principles, start=1):
+            key = f"rate:{principle.slug}"
+            if key not in self.draft.done:
+                self.ask_rating(principle, number, total)
+                self.draft.mark_done(key)
+                self.keep()
+
+    def ask_rating(self, principle: Principle, number: int, total: int) -> None:
+        render.principle_prompt(principle, number, total)
+        now = self.draft.ratings.get(principle.slug)
+        suffix = self.current(now) or " [Enter to skip]"
+
+        def accept(answer: str) -> bool:
+            if answer == "?":
+                render.rating_examples(principle)
+                return False
+            if answer == "-":
+                self.draft.ratings.pop(principle.slug, None)
+            elif answer:
+                self.draft.ratings[principle.slug] = parse_score(answer)
+            return True
+
+        self.ask_until_valid(f"  Rating 1-5{suffix}: ", accept)
+
+    def ask_feeling(self) -> None:
+        render.step(
+            7,
+            STEPS,
+            "How are you feeling after this conversation?",
+            "optional: 1 drained, 3 okay, 5 well",
+        )
+
+        def accept(answer: str) -> bool:
+            if answer == "-":
+                self.draft.feeling = None
+            elif answer:
+                self.draft.feeling = parse_score(answer, "How you feel")
+            return True
+
+        self.ask_until_valid(
+            f"  Feeling 1-5{self.current(self.draft.feeling) or ' [Enter to skip]'}: ", accept
+        )
+
+    def ask_tags(self) -> None:
+        render.step(8, STEPS, "Tags", "optional, separated by commas, e.g. warmline, first-contact")
+        shown = ", ".join(self.draft.tags)
+
+        def accept(answer: str) -> bool:
+            if answer == "-":
+                self.draft.tags = []
+            elif answer:
+                self.draft.tags = parse_tags(answer.split(","))
+            return True
+
+        self.ask_until_valid(f"  Tags{self.current(shown) or ' [Enter to skip]'}: ", accept)
+
+    # Before saving ------------------------------------------------------------
+
+    def privacy_guard(self) -> None:
+        """Show what looks identifying and offer to re-enter that answer, until it is kept."""
+        kept: set[str] = set()
+        while True:
+            found = [f for f in privacy_findings(self.draft, self.guide) if f[0] not in kept]
+            if not found:
+                return
+            field_name, label, findings = found[0]
+            render.privacy_warning(label, self._field_text(field_name), findings)
+            if self.strict_privacy:
+                render.hint("  --strict-privacy is on, so this answer needs changing.")
+                choice = "e"
+            else:
+                choice = self.choose("  [e] edit this answer, or [k] keep it as it is? ", "ek")
+            if choice == "k":
+                kept.add(field_name)
+                continue
+            if field_name == "peer":
+                self.draft.peer = None
+                self.draft.done.remove("peer")
+                self.ask_peer()
+                self.draft.mark_done("peer")
+            elif self.use_editor:
+                reflection_from_editor(self.draft)
+            else:
+                prompt = dict(REFLECTION_PROMPTS)[field_name]
+                setattr(self.draft, field_name, "")
+                self.ask_text(field_name, prompt)
+            self.keep()
+
+    def _field_text(self, field_name: str) -> str:
+        value = getattr(self.draft, field_name)
+        return value if isinstance(value, str) else ""
+
+    def choose(self, prompt: str, letters: str, default: str | None = None) -> str:
+        """One letter from `letters`; Enter gives `default` when there is one."""
+        while True:
+            answer = self.line(prompt).lower()
+            if not answer and default:
+                return default
+            if answer[:1] in letters and answer:
+                return answer[0]
+            render.hint(f"  Type one of: {', '.join(letters)}.")
+
+    def confirm_save(self) -> bool:
+        return self.choose("  Save this entry? [Y/n] ", "yn", default="y") == "y"
+
+
+def keep_after_failure(draft: Draft, *, reuse: Path | None) -> Path:
+    """Write an unsaved entry where the next `log` will find it; never over another draft."""
+    if reuse is not None:
+        return drafts.save(draft, reuse)
+    target = drafts.draft_path()
+    if target.exists():
+        target = drafts.spare_path()
+    return drafts.save(draft, target)

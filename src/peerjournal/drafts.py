@@ -1,0 +1,209 @@
+"""The entry in progress, kept as a private JSON file so nothing typed is ever lost."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from peerjournal import paths
+from peerjournal.errors import PeerJournalError
+
+DRAFT_FILENAME = "draft.json"
+FORMAT_VERSION = 1
+
+
+class DraftUnreadable(PeerJournalError):
+    """The draft file exists but is not a draft peerjournal can read."""
+
+
+class DraftNotKept(PeerJournalError):
+    """The draft could not be written; its words travel with the error to be printed back."""
+
+    def __init__(self, path: Path, reason: OSError, draft: Draft) -> None:
+        super().__init__(
+            f"What you wrote could not be kept in {path} ({reason.strerror or reason}); "
+            "it is printed below so you can copy it somewhere safe."
+        )
+        self.unsaved_text = draft.readable()
+
+
+@dataclass
+class Draft:
+    """The answers given so far for one entry (a new one, or an edit of `entry_id`).
+
+    Mutable on purpose: the guided flow fills it in step by step and saves it
+    after every answer.
+    """
+
+    occurred_at: datetime | None = None
+    mode: str | None = None
+    minutes: int | None = None
+    peer: str | None = None
+    what_happened: str = ""
+    so_what: str = ""
+    now_what: str = ""
+    ratings: dict[str, int] = field(default_factory=dict)
+    feeling: int | None = None
+    tags: list[str] = field(default_factory=list)
+    # Which steps have been answered (skipping counts), so a resumed draft
+    # asks only the rest.
+    done: list[str] = field(default_factory=list)
+    entry_id: int | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def reflection(self) -> str:
+        """The three reflection answers joined, for a preview or a check."""
+        return "\n".join(t for t in (self.what_happened, self.so_what, self.now_what) if t)
+
+    def content(self) -> tuple[object, ...]:
+        """The answers alone (not the progress), to tell whether anything changed."""
+        return (
+            self.occurred_at,
+            self.mode,
+            self.minutes,
+            self.peer,
+            self.what_happened,
+            self.so_what,
+            self.now_what,
+            sorted(self.ratings.items()),
+            self.feeling,
+            sorted(self.tags),
+        )
+
+    def readable(self) -> str:
+        """Every answer given, as plain text a person can copy back in."""
+        lines: list[str] = []
+        if self.occurred_at is not None:
+            lines.append(f"When: {self.occurred_at.isoformat(sep=' ', timespec='minutes')}")
+        for label, value in (("Kind", self.mode), ("Minutes", self.minutes), ("Peer", self.peer)):
+            if value is not None:
+                lines.append(f"{label}: {value}")
+        for label, text in (
+            ("What happened?", self.what_happened),
+            ("So what?", self.so_what),
+            ("Now what?", self.now_what),
+        ):
+            if text:
+                lines.extend((label, text))
+        if self.ratings:
+            lines.append("Ratings: " + ", ".join(f"{k}={v}" for k, v in self.ratings.items()))
+        if self.feeling is not None:
+            lines.append(f"Feeling: {self.feeling}")
+        if self.tags:
+            lines.append("Tags: " + ", ".join(self.tags))
+        return "\n".join(lines)
+
+    def mark_done(self, step: str) -> None:
+        if step not in self.done:
+            self.done.append(step)
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "version": FORMAT_VERSION,
+            "started_at": self.started_at.isoformat(),
+            "entry_id": self.entry_id,
+            "done": list(self.done),
+            "occurred_at": self.occurred_at.isoformat() if self.occurred_at else None,
+            "mode": self.mode,
+            "minutes": self.minutes,
+            "peer": self.peer,
+            "what_happened": self.what_happened,
+            "so_what": self.so_what,
+            "now_what": self.now_what,
+            "ratings": dict(self.ratings),
+            "feeling": self.feeling,
+            "tags": list(self.tags),
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Draft:
+        """A draft from its JSON; ValueError/TypeError/KeyError if it is not one."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+            raise ValueError("not a draft")
+        when = data["occurred_at"]
+        ratings = data["ratings"]
+        if not isinstance(ratings, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in ratings.items()
+        ):
+            raise ValueError("ratings")
+        draft = cls(
+            occurred_at=datetime.fromisoformat(when) if when is not None else None,
+            mode=_optional(data["mode"], str),
+            minutes=_optional(data["minutes"], int),
+            peer=_optional(data["peer"], str),
+            what_happened=_text(data["what_happened"]),
+            so_what=_text(data["so_what"]),
+            now_what=_text(data["now_what"]),
+            ratings=ratings,
+            feeling=_optional(data["feeling"], int),
+            tags=[_text(t) for t in data["tags"]],
+            done=[_text(s) for s in data["done"]],
+            entry_id=_optional(data["entry_id"], int),
+            started_at=datetime.fromisoformat(data["started_at"]),
+        )
+        if draft.occurred_at is not None and draft.occurred_at.tzinfo is None:
+            raise ValueError("occurred_at")
+        return draft
+
+
+def _optional(value: Any, kind: type) -> Any:
+    if value is not None and type(value) is not kind:
+        raise TypeError(kind.__name__)
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("str")
+    return value
+
+
+def draft_path() -> Path:
+    """Where the draft lives: in the data folder, next to the journal."""
+    return paths.data_dir() / DRAFT_FILENAME
+
+
+def spare_path() -> Path:
+    """A second place for an entry that could not be saved while another draft was waiting."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return paths.data_dir() / f"draft-unsaved-{stamp}.json"
+
+
+def load(path: Path | None = None) -> Draft | None:
+    """The pending draft, or None. An unreadable one is moved aside (never deleted)."""
+    path = path or draft_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    try:
+        return Draft.from_json(text)
+    except (ValueError, TypeError, KeyError):
+        aside = path.with_name(f"draft-unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}.json")
+        path.replace(aside)
+        raise DraftUnreadable(
+            f"An unfinished entry could not be read; it was moved to {aside} so you can look at it."
+        ) from None
+
+
+def save(draft: Draft, path: Path | None = None) -> Path:
+    """Write the draft (0600, atomically: a crash leaves the previous version)."""
+    path = path or draft_path()
+    try:
+        paths.write_private_file(path, draft.to_json().encode("utf-8"))
+    except OSError as exc:
+        raise DraftNotKept(path, exc, draft) from None
+    return path
+
+
+def discard(path: Path | None = None) -> None:
+    """Remove the draft, once its entry is safely saved or the user let it go."""
+    (path or draft_path()).unlink(missing_ok=True)

@@ -1,0 +1,386 @@
+"""Export and import: lossless round trips, CSV and Markdown, idempotence, bad files, forget."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerjournal import archive
+from peerjournal.journal import MODES, EntryFilter, NewEntry, RatingRecord, open_journal
+from peerjournal.models import EntryEdit, Intention
+
+# Any text SQLite can hold: everything but lone surrogates, which UTF-8 cannot encode.
+words = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
+short = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=20)
+slugs = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
+moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1)).map(
+    lambda d: d.replace(tzinfo=UTC)
+)
+offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(
+    lambda m: timezone(timedelta(minutes=m))
+)
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> dict[str, Any]:
+    ratings = draw(
+        st.dictionaries(slugs, st.tuples(short, st.integers(1, 5), st.none() | words), max_size=4)
+    )
+    return {
+        "new": NewEntry(
+            occurred_at=draw(moments).astimezone(draw(offsets)),
+            mode=draw(st.sampled_from(MODES)),
+            minutes=draw(st.none() | st.integers(0, 600)),
+            peer=draw(st.none() | st.text(max_size=80)),
+            what_happened=draw(words),
+            so_what=draw(words),
+            now_what=draw(words),
+            feeling=draw(st.none() | st.integers(1, 5)),
+            shared=draw(st.booleans()),
+            ratings=tuple(
+                RatingRecord(s, n, score, note) for s, (n, score, note) in ratings.items()
+            ),
+            tags=tuple(draw(st.lists(short, max_size=3))),
+        ),
+        "edits": draw(st.lists(st.tuples(moments, words), max_size=2)),
+    }
+
+
+journals = st.tuples(
+    st.lists(entries(), max_size=6),
+    st.dictionaries(st.dates(date(2020, 1, 1), date(2030, 1, 1)), words, max_size=3),
+)
+
+
+def build(location: str, journal_data: tuple[list[dict[str, Any]], dict[date, str]]) -> None:
+    items, intentions = journal_data
+    with open_journal(location) as journal:
+        for item in items:
+            saved = journal.add_entry(item["new"])
+            for when, previous in item["edits"]:
+                journal.session.add(EntryEdit(entry_id=saved.id, edited_at=when, previous=previous))
+        for end, text in intentions.items():
+            journal.session.add(
+                Intention(
+                    period_start=(end - timedelta(days=6)).isoformat(),
+                    period_end=end.isoformat(),
+                    text=text,
+                    written_at=datetime(2026, 1, 1, tzinfo=UTC),
+                )
+            )
+
+
+def exported(location: str, **kwargs: Any) -> str:
+    out = io.StringIO()
+    with open_journal(location, write=False) as journal:
+        archive.export_json(journal.session, out, **kwargs)
+    return out.getvalue()
+
+
+def without_stamp(text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    del data["exported_at"]
+    return dict(data)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journal_data=journals)
+def test_export_import_export_is_lossless(
+    journal_data: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("roundtrip")
+    first, second = str(folder / "first.db"), str(folder / "second.db")
+    build(first, journal_data)
+    text = exported(first)
+    (folder / "export.json").write_text(text, encoding="utf-8")
+    with open_journal(second) as journal:
+        report = archive.import_file(journal.session, folder / "export.json")
+    assert report.added == len(journal_data[0])
+    assert without_stamp(exported(second)) == without_stamp(text)
+
+
+def test_the_export_names_its_format_and_carries_everything(journal_home: Path) -> None:
+    build(
+        str(journal_home / "journal.db"),
+        (
+            [
+                {
+                    "new": NewEntry(
+                        occurred_at=datetime(
+                            2026, 11, 20, 14, 30, tzinfo=timezone(timedelta(hours=1))
+                        ),
+                        mode="phone",
+                        peer="R.",
+                        what_happened="We talked about the week.",
+                        ratings=(RatingRecord("empathy", "Empathy (old wording)", 4, "listened"),),
+                        tags=("warmline",),
+                    ),
+                    "edits": [(datetime(2026, 11, 21, tzinfo=UTC), '{"what_happened": "draft"}')],
+                }
+            ],
+            {date(2026, 11, 22): "Ask before advising."},
+        ),
+    )
+    data = json.loads(exported(str(journal_home / "journal.db")))
+    assert data["format"] == "peerjournal"
+    assert data["format_version"] == archive.FORMAT_VERSION
+    assert data["schema_version"] >= 3
+    (entry,) = data["entries"]
+    assert entry["occurred_at"] == "2026-11-20T13:30:00+00:00"
+    assert entry["utc_offset"] == 60
+    assert entry["local_date"] == "2026-11-20"
+    assert entry["ratings"] == [
+        {"slug": "empathy", "name": "Empathy (old wording)", "score": 4, "note": "listened"}
+    ]
+    assert entry["tags"] == ["warmline"]
+    assert entry["edits"][0]["previous"] == '{"what_happened": "draft"}'
+    assert data["intentions"][0]["text"] == "Ask before advising."
+
+
+def sample(location: str, count: int = 3) -> None:
+    with open_journal(location) as journal:
+        for day in range(1, count + 1):
+            journal.add_entry(
+                NewEntry(
+                    occurred_at=datetime(2026, 11, 1, 9, tzinfo=UTC) + timedelta(days=day),
+                    mode="text",
+                    what_happened=f'Conversation {day}, with a comma, a "quote"\nover two lines',
+                    ratings=(
+                        RatingRecord("hope", "Hope and resilience", 5, "named a strength"),
+                        RatingRecord("empathy", "Empathy", 3),
+                        RatingRecord("retired-one", "Something we no longer use", 2),
+                    ),
+                    tags=("group", "night") if day % 2 else ("group",),
+                )
+            )
+
+
+def count_entries(location: str) -> int:
+    with sqlite3.connect(location) as conn:
+        found = int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+    conn.close()
+    return found
+
+
+def test_importing_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
+    sample(str(tmp_path / "a.db"))
+    (tmp_path / "a.json").write_text(exported(str(tmp_path / "a.db")), encoding="utf-8")
+    reports = []
+    for _ in range(2):
+        with open_journal(str(tmp_path / "b.db")) as journal:
+            reports.append(archive.import_file(journal.session, tmp_path / "a.json"))
+    assert [(r.added, r.present) for r in reports] == [(3, 0), (0, 3)]
+    assert count_entries(str(tmp_path / "b.db")) == 3
+
+
+def csv_text(location: str, **kwargs: Any) -> str:
+    out = io.StringIO(newline="")
+    with open_journal(location, write=False) as journal:
+        archive.export_csv(journal.session, out, guide_order=["empathy", "hope"], **kwargs)
+    return out.getvalue()
+
+
+def test_csv_has_a_column_per_principle_and_reads_back(tmp_path: Path) -> None:
+    sample(str(tmp_path / "a.db"))
+    text = csv_text(str(tmp_path / "a.db"))
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == 3
+    header = list(rows[0])
+    # Guide order first, then a principle the guide no longer has.
+    assert header[header.index("empathy") :][:3] == ["empathy", "hope", "retired-one"]
+    assert rows[0]["hope"] == "5"
+    assert rows[0]["note: hope"] == "named a strength"
+    assert rows[0]["what_happened"].endswith('"quote"\nover two lines')
+    assert rows[0]["tags"] == "group, night"
+
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8-sig", newline="")
+    names = {"empathy": "Empathy", "hope": "Hope and resilience"}
+    for expected in ((3, 0), (0, 3)):
+        with open_journal(str(tmp_path / "b.db")) as journal:
+            report = archive.import_file(journal.session, tmp_path / "a.csv", names=names)
+        assert (report.added, report.present) == expected
+    assert csv_text(str(tmp_path / "b.db")) == text
+    with sqlite3.connect(tmp_path / "b.db") as conn:
+        kept = conn.execute(
+            "SELECT principle_name FROM rating WHERE slug = 'retired-one'"
+        ).fetchall()
+    conn.close()
+    assert kept == [("retired-one",)] * 3
+
+
+def test_filters_apply_to_every_format(tmp_path: Path) -> None:
+    location = str(tmp_path / "a.db")
+    sample(location, 4)
+    only = EntryFilter(since=date(2026, 11, 3), tag="night")
+    assert [e["local_date"] for e in json.loads(exported(location, where=only))["entries"]] == [
+        "2026-11-04"
+    ]
+    assert len(list(csv.DictReader(io.StringIO(csv_text(location, where=only))))) == 1
+    out = io.StringIO()
+    with open_journal(location, write=False) as journal:
+        assert archive.export_markdown(journal.session, out, where=only) == 1
+    assert out.getvalue().count("\n## ") == 1
+    assert "Conversation 3" in out.getvalue()
+
+
+def test_markdown_has_a_readable_section_per_entry(tmp_path: Path) -> None:
+    sample(str(tmp_path / "a.db"), 2)
+    out = io.StringIO()
+    with open_journal(str(tmp_path / "a.db"), write=False) as journal:
+        archive.export_markdown(journal.session, out)
+    text = out.getvalue()
+    assert text.count("\n## ") == 2
+    assert "## Monday 02 November 2026, 09:00 · text" in text
+    assert "- Hope and resilience: 5 of 5 — named a strength" in text
+
+
+def broken_export(tmp_path: Path, mutate: Any) -> Path:
+    sample(str(tmp_path / "a.db"), 3)
+    data = json.loads(exported(str(tmp_path / "a.db")))
+    mutate(data)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda d: d["entries"][2].update(feeling=9), r"entry 3 \(uid \w+\): 'feeling' must be"),
+        (lambda d: d["entries"][1].update(occurred_at="soon"), r"entry 2 .*'occurred_at'"),
+        (lambda d: d["entries"][2]["ratings"][0].update(score="5"), r"entry 3 .*'score'"),
+        (lambda d: d.update(format="diary"), "not a peerjournal export"),
+        (lambda d: d.update(format_version=99), "newer peerjournal"),
+    ],
+)
+def test_a_bad_record_names_itself_and_nothing_is_written(
+    tmp_path: Path, mutate: Any, expected: str
+) -> None:
+    path = broken_export(tmp_path, mutate)
+    with (
+        pytest.raises(archive.MalformedImport, match=expected),
+        open_journal(str(tmp_path / "b.db")) as journal,
+    ):
+        archive.import_file(journal.session, path)
+    assert count_entries(str(tmp_path / "b.db")) == 0
+
+
+def test_broken_json_names_the_line(tmp_path: Path) -> None:
+    path = broken_export(tmp_path, lambda d: None)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cut = next(i for i, line in enumerate(lines) if '"now_what"' in line and i > 40)
+    lines[cut] = lines[cut].replace('"now_what":', '"now_what" ')
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with (
+        pytest.raises(archive.MalformedImport, match=rf"line {cut + 1}\b.*broken") as caught,
+        open_journal(str(tmp_path / "b.db")) as journal,
+    ):
+        archive.import_file(journal.session, path)
+    assert "after entry" in str(caught.value)
+    assert count_entries(str(tmp_path / "b.db")) == 0
+
+
+def test_a_truncated_file_is_refused_whole(tmp_path: Path) -> None:
+    path = broken_export(tmp_path, lambda d: None)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
+    with (
+        pytest.raises(archive.MalformedImport, match="Nothing was imported"),
+        open_journal(str(tmp_path / "b.db")) as journal,
+    ):
+        archive.import_file(journal.session, path)
+    assert count_entries(str(tmp_path / "b.db")) == 0
+
+
+def test_a_bad_csv_line_is_named_counting_multi_line_cells(tmp_path: Path) -> None:
+    sample(str(tmp_path / "a.db"), 3)
+    rows = list(csv.DictReader(io.StringIO(csv_text(str(tmp_path / "a.db")))))
+    rows[2]["feeling"] = "lots"
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    (tmp_path / "bad.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
+    # Each reflection spans two lines: entry 3 starts on line 1 + 2 + 2 + 1.
+    with (
+        pytest.raises(archive.MalformedImport, match=r"line 6: 'feeling'"),
+        open_journal(str(tmp_path / "b.db")) as journal,
+    ):
+        archive.import_file(journal.session, tmp_path / "bad.csv")
+    assert count_entries(str(tmp_path / "b.db")) == 0
+
+
+def test_a_file_that_is_neither_format_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("Shopping: milk, eggs\n", encoding="utf-8")
+    with (
+        pytest.raises(archive.MalformedImport, match="line 1: it is neither"),
+        open_journal(str(tmp_path / "b.db")) as journal,
+    ):
+        archive.import_file(journal.session, tmp_path / "notes.txt")
+
+
+def test_import_reports_progress_in_bytes_up_to_the_whole_file(tmp_path: Path) -> None:
+    sample(str(tmp_path / "a.db"), 300)
+    path = tmp_path / "a.json"
+    path.write_text(exported(str(tmp_path / "a.db")), encoding="utf-8")
+    seen: list[int] = []
+    with open_journal(str(tmp_path / "b.db")) as journal:
+        archive.import_file(journal.session, path, on_progress=seen.append)
+    assert len(seen) > 3
+    assert seen == sorted(seen)
+    assert seen[-1] == path.stat().st_size
+
+
+def test_forget_clears_words_and_keeps_the_numbers(journal_home: Path) -> None:
+    location = str(journal_home / "journal.db")
+    with open_journal(location) as journal:
+        for day in (1, 2, 3):
+            saved = journal.add_entry(
+                NewEntry(
+                    occurred_at=datetime(2026, 11, day, 12, tzinfo=UTC),
+                    mode="phone",
+                    minutes=30,
+                    peer="J.K.",
+                    what_happened=f"secret story {day}",
+                    now_what="try again",
+                    feeling=2,
+                    ratings=(RatingRecord("empathy", "Empathy", 4, "a private note"),),
+                    tags=("warmline",),
+                )
+            )
+            journal.session.add(
+                EntryEdit(entry_id=saved.id, edited_at=datetime.now(UTC), previous="old secret")
+            )
+    with open_journal(location) as journal:
+        assert archive.count_forgettable(journal.session, date(2026, 11, 3)) == 2
+        assert archive.forget_before(journal.session, date(2026, 11, 3)) == 2
+    with open_journal(location) as journal:
+        assert archive.count_forgettable(journal.session, date(2026, 11, 3)) == 0
+        kept = [journal.get_entry(i) for i in (1, 2, 3)]
+    for entry in kept[:2]:
+        assert (entry.what_happened, entry.so_what, entry.now_what, entry.peer) == (
+            "",
+            "",
+            "",
+            None,
+        )
+        assert entry.ratings == (RatingRecord("empathy", "Empathy", 4, None),)
+        assert (entry.minutes, entry.feeling, entry.tags) == (30, 2, ("warmline",))
+    assert kept[2].what_happened == "secret story 3"
+    with sqlite3.connect(location) as conn:
+        edits = conn.execute("SELECT entry_id FROM entry_edit ORDER BY entry_id").fetchall()
+        found = conn.execute(
+            "SELECT rowid FROM entry_search WHERE entry_search MATCH 'secret OR private OR J'"
+        ).fetchall()
+    conn.close()
+    assert edits == [(3,)]
+    assert found == [(3,)]

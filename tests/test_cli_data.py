@@ -1,0 +1,382 @@
+"""The data commands as a user runs them: export, import, backup, restore and forget."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from peerjournal import db, render
+from peerjournal.journal import NewEntry, RatingRecord, open_journal
+from peerjournal.models import EntryEdit
+from tests.conftest import RunCli
+
+
+def fill(count: int = 3, location: str | None = None) -> None:
+    with open_journal(location) as journal:
+        for day in range(count):
+            journal.add_entry(
+                NewEntry(
+                    occurred_at=datetime(2026, 11, 1, 10, tzinfo=UTC) + timedelta(days=day),
+                    mode="phone",
+                    peer="R.",
+                    what_happened=f"Story number {day}",
+                    ratings=(RatingRecord("empathy", "Empathy", 4, "listened"),),
+                    tags=("warmline",),
+                )
+            )
+
+
+def rows(path: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        found = conn.execute(query).fetchall()
+    conn.close()
+    return found
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def test_export_json_to_the_screen_and_to_a_private_file(run: RunCli, tmp_path: Path) -> None:
+    fill()
+    result = run("export")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [e["what_happened"] for e in data["entries"]] == [f"Story number {d}" for d in range(3)]
+    assert "Exported 3 entries" in result.stderr
+
+    target = tmp_path / "journal.json"
+    result = run("export", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert mode_of(target) == 0o600
+    assert json.loads(target.read_text(encoding="utf-8"))["entries"] == data["entries"]
+
+
+def test_export_csv_file_opens_cleanly_in_a_spreadsheet(run: RunCli, tmp_path: Path) -> None:
+    fill()
+    target = tmp_path / "journal.csv"
+    result = run("export", "--format", "csv", "-o", str(target), "--since", "2026-11-02")
+    assert result.exit_code == 0, result.output
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the mark spreadsheets need to read UTF-8
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        read = list(csv.DictReader(handle))
+    assert [r["date"] for r in read] == ["2026-11-02", "2026-11-03"]
+    assert read[0]["empathy"] == "4"
+    assert read[0]["note: empathy"] == "listened"
+
+    result = run("export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert not result.stdout.startswith("\ufeff")
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 3
+
+
+def test_export_markdown_and_a_bad_date(run: RunCli) -> None:
+    fill(2)
+    result = run("export", "--format", "markdown", "--tag", "warmline")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n## ") == 2
+    result = run("export", "--since", "the other day")
+    assert result.exit_code == 1, result.output
+    assert "--since: 'the other day' is not a day" in result.stderr
+    result = run("export", "--since", "2 weeks ago", "--until", "today")
+    assert result.exit_code == 0, result.output
+
+
+# --- import --------------------------------------------------------------------------
+
+
+def test_import_twice_adds_nothing_the_second_time(run: RunCli, tmp_path: Path) -> None:
+    fill(3, str(tmp_path / "other.db"))
+    assert run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    first = run("import", str(tmp_path / "e.json"))
+    assert first.exit_code == 0, first.output
+    assert "3 added, 0 already present" in first.stderr
+    second = run("import", str(tmp_path / "e.json"))
+    assert second.exit_code == 0, second.output
+    assert "0 added, 3 already present" in second.stderr
+
+
+def test_a_malformed_import_names_the_record_and_writes_nothing(
+    run: RunCli, tmp_path: Path, journal_home: Path
+) -> None:
+    fill(3, str(tmp_path / "other.db"))
+    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    data["entries"][1]["mode"] = ""
+    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", str(tmp_path / "e.json"))
+    assert result.exit_code == 1, result.output
+    assert "entry 2" in result.stderr
+    assert "Nothing was imported" in result.stderr
+    assert "Traceback" not in result.output
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(0,)]
+
+    result = run("import", str(tmp_path / "missing.json"))
+    assert result.exit_code == 1, result.output
+    assert "There is no file" in result.stderr
+
+
+def test_import_shows_a_progress_bar_only_on_a_terminal(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(300, str(tmp_path / "other.db"))
+    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    quiet = run("--db", str(tmp_path / "a.db"), "import", str(tmp_path / "e.json"))
+    assert quiet.exit_code == 0, quiet.output
+    assert "━" not in quiet.stderr
+
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100)
+    monkeypatch.setattr(render, "err", lambda: terminal)
+    shown = run("--db", str(tmp_path / "b.db"), "import", str(tmp_path / "e.json"))
+    assert shown.exit_code == 0, shown.output
+    assert "Importing" in screen.getvalue()
+    assert "━" in screen.getvalue()
+    assert "300 added" in screen.getvalue()
+
+
+# --- backup and restore --------------------------------------------------------------
+
+
+def integrity(path: Path) -> str:
+    return str(rows(path, "PRAGMA integrity_check")[0][0])
+
+
+def test_backup_goes_to_the_backups_folder_and_keeps_the_newest_ten(
+    run: RunCli, journal_home: Path
+) -> None:
+    fill()
+    made = []
+    for _ in range(12):
+        result = run("backup")
+        assert result.exit_code == 0, result.output
+        made.append(Path(result.stdout.strip()))
+    folder = journal_home / "backups"
+    assert all(p.parent == folder for p in made)
+    assert sorted(folder.iterdir()) == made[2:]
+    assert mode_of(folder) == 0o700
+    newest = made[-1]
+    assert mode_of(newest) == 0o600
+    assert integrity(newest) == "ok"
+    assert rows(newest, "SELECT count(*) FROM entry") == [(3,)]
+    assert not Path(f"{newest}-wal").exists()
+
+
+def test_backup_to_a_chosen_place_never_overwrites(run: RunCli, tmp_path: Path) -> None:
+    fill()
+    target = tmp_path / "copy.db"
+    assert run("backup", str(target)).exit_code == 0
+    again = run("backup", str(target))
+    assert again.exit_code == 1, again.output
+    assert "already exists" in again.stderr
+    into_folder = run("backup", str(tmp_path))
+    assert into_folder.exit_code == 0, into_folder.output
+    assert Path(into_folder.stdout.strip()).parent == tmp_path
+
+
+WRITER = """
+import sys, time
+from datetime import UTC, datetime
+from peerjournal.journal import NewEntry, open_journal
+end = time.monotonic() + 2
+written = 0
+while time.monotonic() < end:
+    with open_journal(sys.argv[1]) as journal:
+        journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="text",
+                                   what_happened="written while a backup runs " * 20))
+    written += 1
+print(written)
+"""
+
+
+def test_a_backup_taken_while_another_process_writes_is_consistent(
+    run: RunCli, journal_home: Path
+) -> None:
+    fill()
+    live = journal_home / "journal.db"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(live)], stdout=subprocess.PIPE, text=True
+    )
+    copies = []
+    try:
+        while writer.poll() is None or not copies:
+            result = run("backup", str(journal_home / f"during-{len(copies)}.db"))
+            assert result.exit_code == 0, result.output
+            copies.append(Path(result.stdout.strip()))
+            time.sleep(0.05)
+    finally:
+        out, _ = writer.communicate(timeout=60)
+    assert writer.returncode == 0
+    assert int(out) > 0
+    counts = []
+    for copy in copies:
+        assert integrity(copy) == "ok"
+        assert rows(copy, "SELECT version FROM schema_version") == [(db.LATEST_VERSION,)]
+        (count,) = rows(copy, "SELECT count(*) FROM entry")[0]
+        assert isinstance(count, int)
+        # The index in each copy matches the entries in that same copy.
+        assert rows(copy, "SELECT count(*) FROM entry_search") == [(count,)]
+        counts.append(count)
+    print("COPIES", counts)
+    assert counts == sorted(counts)
+
+
+def test_restore_puts_a_backup_back_and_keeps_the_replaced_journal(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    fill(2)
+    saved = Path(run("backup", str(tmp_path / "two.db")).stdout.strip())
+    fill(3)  # the journal now has 5 entries
+    result = run("restore", str(saved))
+    assert result.exit_code == 0, result.output
+    live = journal_home / "journal.db"
+    assert rows(live, "SELECT count(*) FROM entry") == [(2,)]
+    (kept,) = journal_home.glob("journal.before-restore.*.db")
+    assert rows(kept, "SELECT count(*) FROM entry") == [(5,)]
+    assert str(kept) in result.stderr
+    assert mode_of(live) == 0o600
+    # The restored journal is in use straight away, search included.
+    after = run("search", "story")
+    assert after.exit_code == 0, after.output
+    assert "2 entries match" in after.stderr
+
+
+def test_restore_refuses_a_file_that_is_not_a_journal(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    fill(2)
+    live = journal_home / "journal.db"
+    db.dispose_all()
+    before = rows(live, "SELECT uid FROM entry")
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"definitely not sqlite" * 500)
+    result = run("restore", str(garbage))
+    assert result.exit_code == 1, result.output
+    assert "cannot be restored" in result.stderr
+    assert "left untouched" in result.stderr
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE recipes (name TEXT)")
+    conn.close()
+    result = run("restore", str(other))
+    assert result.exit_code == 1, result.output
+    assert "not a peerjournal journal" in result.stderr
+
+    assert rows(live, "SELECT uid FROM entry") == before
+    assert not list(journal_home.glob("journal.before-restore.*"))
+
+
+def test_restore_refuses_a_journal_from_a_newer_peerjournal(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    fill(1)
+    newer = Path(run("backup", str(tmp_path / "newer.db")).stdout.strip())
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE schema_version SET version = ?", (db.LATEST_VERSION + 1,))
+    conn.close()
+    result = run("restore", str(newer))
+    assert result.exit_code == 1, result.output
+    assert "newer peerjournal" in result.stderr
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(1,)]
+
+
+def test_restore_onto_a_new_machine_with_no_journal_yet(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    fill(2, str(tmp_path / "old.db"))
+    saved = Path(
+        run("--db", str(tmp_path / "old.db"), "backup", str(tmp_path / "b.db")).stdout.strip()
+    )
+    result = run("restore", str(saved))
+    assert result.exit_code == 0, result.output
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(2,)]
+
+
+# --- forget --------------------------------------------------------------------------
+
+
+def test_forget_needs_yes_when_it_cannot_ask(run: RunCli, journal_home: Path) -> None:
+    fill(3)
+    result = run("forget", "--before", "2026-11-03")
+    assert result.exit_code == 1, result.output
+    assert "--yes" in result.stderr
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry WHERE peer IS NULL") == [
+        (0,)
+    ]
+
+
+def test_forget_clears_the_words_and_keeps_the_ratings(run: RunCli, journal_home: Path) -> None:
+    fill(3)
+    with open_journal() as journal:
+        journal.session.add(
+            EntryEdit(entry_id=1, edited_at=datetime.now(UTC), previous="An earlier wording")
+        )
+    result = run("forget", "--before", "2026-11-03", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Cleared the words of 2 entries" in result.stderr
+    live = journal_home / "journal.db"
+    assert rows(live, "SELECT what_happened, peer FROM entry ORDER BY id") == [
+        ("", None),
+        ("", None),
+        ("Story number 2", "R."),
+    ]
+    assert rows(live, "SELECT score, note FROM rating ORDER BY id") == [
+        (4, None),
+        (4, None),
+        (4, "listened"),
+    ]
+    assert "Story number 0" not in live.read_bytes().decode("latin-1")
+    found = run("search", "story")
+    assert "1 entry matches" in found.stderr
+    again = run("forget", "--before", "2026-11-03", "--yes")
+    assert again.exit_code == 0, again.output
+    assert "Nothing to forget" in again.stderr
+
+
+@pytest.mark.pty
+def test_forget_asks_on_a_terminal_and_respects_no(journal_home: Path) -> None:
+    pexpect = pytest.importorskip("pexpect")
+    fill(3)
+    db.dispose_all()
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "peerjournal", "forget", "--before", "2026-11-03"]
+
+    child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30)
+    child.expect("Clear the reflections, aliases and notes of 2 entries")
+    child.sendline("n")
+    child.expect("Nothing was changed")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry WHERE peer IS NULL") == [
+        (0,)
+    ]
+
+    child = pexpect.spawn(command[0], command[1:], env=env, encoding="utf-8", timeout=30)
+    child.expect(r"\[y/N\]")
+    child.sendline("y")
+    child.expect("Cleared the words of 2 entries")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry WHERE peer IS NULL") == [
+        (2,)
+    ]

@@ -1,0 +1,189 @@
+"""`list`, `show`, `edit` and `delete` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peerjournal.journal import open_journal
+from tests.conftest import RunCli
+
+
+def log(run: RunCli, when: str, note: str, *extra: str) -> int:
+    result = run("log", "--when", when, "--note", note, "--no-input", "--json", *extra)
+    assert result.exit_code == 0, result.output
+    entry_id: int = json.loads(result.stdout)["id"]
+    return entry_id
+
+
+def listed(run: RunCli, *args: str) -> list[dict[str, Any]]:
+    result = run("list", "--json", *args)
+    assert result.exit_code == 0, result.output
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+@pytest.fixture
+def three(run: RunCli) -> None:
+    log(run, "2026-03-01 09:00", "first\nsecond line", "--tag", "warmline", "--rate", "hope=2")
+    log(run, "2026-03-03 18:30", "third", "--mode", "video", "--minutes", "40")
+    log(run, "2026-03-02 12:00", "middle", "--tag", "warmline")
+
+
+@pytest.mark.usefixtures("three")
+def test_list_is_newest_first_with_the_first_line(run: RunCli) -> None:
+    assert [e["what_happened"] for e in listed(run)] == ["third", "middle", "first\nsecond line"]
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:5] == ["#", "When", "Kind", "Min", "Ratings"]
+    assert "2026-03-03 18:30" in lines[1] and "video" in lines[1] and "40" in lines[1]
+    assert lines[3].rstrip().endswith("first")
+    assert "second line" not in result.stdout
+    assert "··▂·" in lines[3]  # hope is the 7th principle; the rest not rated
+
+
+@pytest.mark.usefixtures("three")
+def test_list_filters(run: RunCli) -> None:
+    assert [e["what_happened"] for e in listed(run, "-n", "1")] == ["third"]
+    assert [e["what_happened"] for e in listed(run, "--since", "2026-03-02")] == [
+        "third",
+        "middle",
+    ]
+    assert [e["what_happened"] for e in listed(run, "--until", "2026-03-02")] == [
+        "middle",
+        "first\nsecond line",
+    ]
+    assert [e["id"] for e in listed(run, "--tag", "Warmline")] == [3, 1]
+
+
+def test_list_of_an_empty_journal_says_what_to_do(run: RunCli) -> None:
+    result = run("list")
+    assert result.exit_code == 0, result.output
+    assert "peerjournal log" in result.stdout
+
+
+@pytest.mark.usefixtures("three")
+def test_show_has_everything(run: RunCli) -> None:
+    result = run("show", "1")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Entry #1" in out and "Sun 01 Mar 2026 09:00" in out
+    assert "Hope and resilience" in out and "2 of 5" in out
+    assert "warmline" in out and "first" in out and "second line" in out
+    assert "Last edited" not in out
+
+
+@pytest.mark.parametrize("command", [["show", "99"], ["delete", "99", "--yes"], ["edit", "99"]])
+def test_an_unknown_id_is_exit_1(run: RunCli, command: list[str]) -> None:
+    result = run(*command)
+    assert result.exit_code == 1, result.output
+    assert "no entry number 99" in result.stderr
+
+
+@pytest.mark.usefixtures("three")
+def test_delete_with_yes(run: RunCli) -> None:
+    result = run("delete", "2", "--yes")
+    assert result.exit_code == 0, result.output
+    assert [e["id"] for e in listed(run)] == [3, 1]
+
+
+@pytest.mark.usefixtures("three")
+def test_delete_without_a_terminal_needs_yes(run: RunCli) -> None:
+    result = run("delete", "2")
+    assert result.exit_code == 1, result.output
+    assert "--yes" in result.stderr
+    assert len(listed(run)) == 3
+
+
+@pytest.mark.usefixtures("three")
+@pytest.mark.parametrize(("answer", "left"), [("y\n", 2), ("n\n", 3)])
+def test_delete_asks_on_a_terminal(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, answer: str, left: int
+) -> None:
+    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    result = run("delete", "2", input=answer)
+    assert result.exit_code == 0, result.output
+    assert "Delete entry #2" in result.stderr
+    assert len(listed(run)) == left
+
+
+@pytest.mark.usefixtures("three")
+def test_edit_with_the_editor_keeps_the_old_version(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "ed.py"
+    script.write_text(
+        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text().replace('third', 'third, reworded'))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {script}")
+    result = run("edit", "2", "--editor", "--json")
+    assert result.exit_code == 0, result.output
+    changed = json.loads(result.stdout)
+    assert changed["what_happened"] == "third, reworded"
+    assert changed["edited_at"] is not None
+    assert changed["minutes"] == 40 and changed["mode"] == "video"
+    assert "Last edited" in run("show", "2").stdout
+    with open_journal() as journal:
+        history = journal.edit_history(2)
+    assert [before["what_happened"] for _, before in history] == ["third"]
+
+
+@pytest.mark.usefixtures("three")
+def test_edit_without_a_terminal_points_to_the_editor(run: RunCli) -> None:
+    result = run("edit", "1")
+    assert result.exit_code == 1, result.output
+    assert "--editor" in result.stderr
+
+
+@pytest.mark.usefixtures("three")
+def test_edit_by_prompts_keeps_what_enter_keeps(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    answers = [
+        "",  # when: keep
+        "phone",  # mode
+        "-",  # minutes: clear
+        "",  # peer: keep (none)
+        "",  # what happened: keep
+        "Felt steady.",
+        "",  # so what: new text
+        "",  # now what: keep (empty)
+        *[""] * 6,  # ratings: keep
+        "5",  # hope: 2 -> 5
+        "",  # trust
+        "4",  # feeling
+        "",  # tags: keep
+        "",  # save
+    ]
+    result = run("edit", "1", input="\n".join(answers) + "\n")
+    assert result.exit_code == 0, result.output
+    entry = next(e for e in listed(run) if e["id"] == 1)
+    assert entry["mode"] == "phone"
+    assert entry["minutes"] is None
+    assert entry["what_happened"] == "first\nsecond line"
+    assert entry["so_what"] == "Felt steady."
+    assert [(r["slug"], r["score"]) for r in entry["ratings"]] == [("hope", 5)]
+    assert entry["feeling"] == 4
+    assert entry["tags"] == ["warmline"]
+    assert entry["local_time"].startswith("2026-03-01T09:00")
+
+
+@pytest.mark.usefixtures("three")
+def test_an_edit_that_changes_nothing_leaves_no_history(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    result = run("edit", "3", input="\n" * 40)
+    assert result.exit_code == 0, result.output
+    assert "Nothing changed" in result.stderr
+    assert "Last edited" not in run("show", "3").stdout
+    with open_journal() as journal:
+        assert journal.edit_history(3) == []

@@ -1,0 +1,372 @@
+"""`peerjournal log` from scripts and shells: flags, checks, privacy, editor and drafts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from peerjournal import drafts
+from peerjournal.errors import DatabaseError
+from tests.conftest import RunCli
+
+HOSTILE = (
+    "[bold]not bold[/] [/] [link=https://x]link[/link] \x1b[31mred\x1b[0m "
+    "\x1b]0;title\x07 \x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\ bell\x07 nul\x00 \u202eevil"
+)
+
+
+def entries(run: RunCli) -> list[dict[str, Any]]:
+    result = run("list", "--json", "-n", "0")
+    assert result.exit_code == 0, result.output
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+def test_every_flag_is_saved(run: RunCli) -> None:
+    result = run(
+        "log", "--when", "2 hours ago", "--mode", "phone", "--minutes", "25", "--peer", "R.",
+        "--note", "They called about housing.", "--rate", "empathy=4",
+        "--rate", "emotional_safety=5", "--feeling", "3", "--tag", "warmline", "--tag", "Night",
+        "--no-input", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert saved["mode"] == "phone"
+    assert saved["minutes"] == 25
+    assert saved["peer"] == "R."
+    assert saved["what_happened"] == "They called about housing."
+    assert [(r["slug"], r["score"]) for r in saved["ratings"]] == [
+        ("empathy", 4),
+        ("emotional-safety", 5),
+    ]
+    assert saved["feeling"] == 3
+    assert saved["tags"] == ["night", "warmline"]
+    assert "Saved entry #1" in result.stderr
+    assert entries(run) == [saved]
+
+
+def test_a_unique_prefix_names_a_principle_and_unrated_ones_stay_unrated(run: RunCli) -> None:
+    result = run("log", "--rate", "mutual=2", "--rate", "op=5", "--no-input", "--json")
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert {r["slug"]: r["score"] for r in saved["ratings"]} == {
+        "mutual-respect": 2,
+        "open-mind": 5,
+    }
+    assert saved["mode"] == "other"
+    assert saved["what_happened"] == ""
+    assert "Lowest today: Mutual respect (2 of 5)" in result.stderr
+
+
+def test_note_dash_reads_stdin_without_a_terminal(run: RunCli) -> None:
+    result = run("log", "--note", "-", input="line one\nline two\n")
+    assert result.exit_code == 0, result.output
+    assert entries(run)[0]["what_happened"] == "line one\nline two"
+
+
+def test_note_file(run: RunCli, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("From a file.\n", encoding="utf-8")
+    result = run("log", "--note-file", str(note))
+    assert result.exit_code == 0, result.output
+    assert entries(run)[0]["what_happened"] == "From a file."
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--rate", "kindness=3"], "no principle called 'kindness'"),
+        (["--rate", "em=3"], "more than one principle"),
+        (["--rate", "empathy=3", "--rate", "EMPATHY=4"], "rated twice"),
+        (["--rate", "empathy=0"], "1 to 5"),
+        (["--rate", "empathy=6"], "1 to 5"),
+        (["--rate", "empathy=lots"], "1 to 5"),
+        (["--rate", "empathy"], "SLUG=N"),
+        (["--note", "x", "--minutes", "-5"], "cannot be negative"),
+        (["--note", "x", "--feeling", "9"], "1 to 5"),
+        (["--note", "x", "--mode", "carrier-pigeon"], "kind of contact"),
+        (["--note", "x", "--note-file", "y"], "not both"),
+        (["--note-file", "/no/such/file"], "no file"),
+    ],
+)
+def test_a_bad_value_is_one_plain_line_and_nothing_is_written(
+    run: RunCli, args: list[str], fragment: str
+) -> None:
+    result = run("log", *args, "--no-input")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert fragment in lines[0]
+    assert "Traceback" not in result.output
+    assert entries(run) == []
+
+
+def test_missing_input_says_what_is_missing(run: RunCli) -> None:
+    result = run("log", "--no-input", "--mode", "phone")
+    assert result.exit_code == 1, result.output
+    assert "--note" in result.stderr and "--rate" in result.stderr
+    assert entries(run) == []
+
+
+def test_privacy_warning_on_stderr_but_saved(run: RunCli) -> None:
+    result = run("log", "--note", "Email me at sam@example.com later")
+    assert result.exit_code == 0, result.output
+    assert "sam@example.com" in result.stderr
+    assert "may identify" in result.stderr
+    assert len(entries(run)) == 1
+
+
+def test_strict_privacy_refuses_and_writes_nothing(run: RunCli) -> None:
+    result = run("log", "--note", "Email me at sam@example.com", "--strict-privacy")
+    assert result.exit_code == 1, result.output
+    assert "Not saved" in result.stderr
+    assert entries(run) == []
+
+
+def test_a_peer_alias_that_looks_identifying(run: RunCli) -> None:
+    warned = run("log", "--note", "ok", "--peer", "sam@example.com")
+    assert warned.exit_code == 0, warned.output
+    assert "peer alias" in warned.stderr
+    refused = run("log", "--note", "ok", "--peer", "sam@example.com", "--strict-privacy")
+    assert refused.exit_code == 1, refused.output
+    assert len(entries(run)) == 1
+
+
+def test_text_is_stored_exactly_and_shown_inert(run: RunCli) -> None:
+    result = run("log", "--note", HOSTILE, "--peer", "[red]R[/red]")
+    assert result.exit_code == 0, result.output
+    saved = entries(run)[0]
+    assert saved["what_happened"] == HOSTILE
+    assert saved["peer"] == "[red]R[/red]"
+    for command in (["list"], ["show", "1"]):
+        shown = run(*command)
+        assert shown.exit_code == 0, shown.output
+        assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+        assert "\x00" not in shown.stdout and "\u202e" not in shown.stdout
+        assert "[bold]not bold[/]" in shown.stdout
+    detail = run("show", "1").stdout
+    assert "\\x1b[31mred" in detail
+    assert "[link=https://x]link[/link]" in detail
+    assert "\\x1b]0;title\\x07" in detail
+    assert "\\x1b]8;;http://x\\x1b\\click" in detail
+    assert "\\u202eevil" in detail
+    assert "[red]R[/red]" in detail
+    as_json = run("show", "1", "--json").stdout
+    assert "\x1b" not in as_json and "\u202e" not in as_json
+    assert json.loads(as_json)["what_happened"] == HOSTILE
+
+
+def write_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str | None) -> Path:
+    """An $EDITOR that writes `body` under the headings, or empties the file when None."""
+    script = tmp_path / "fake_editor.py"
+    seen = tmp_path / "template-seen.txt"
+    script.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        f"pathlib.Path({str(seen)!r}).write_text(p.read_text())\n"
+        f"body = {body!r}\n"
+        "if body is None:\n"
+        "    p.write_text('# only comments left\\n')\n"
+        "else:\n"
+        "    p.write_text(body)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    return seen
+
+
+def test_editor_template_comments_are_stripped(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        "# What happened?\nWe talked.\n# no names\n\n# So what? How did I feel\nCalm.\n"
+        "# Now what? One thing\nListen more.\n#tag-looking line\n"
+    )
+    seen = write_editor(tmp_path, monkeypatch, body)
+    result = run("log", "--editor", "--no-input", "--rate", "hope=4")
+    assert result.exit_code == 0, result.output
+    template = seen.read_text()
+    assert "# What happened?" in template and "# So what?" in template
+    assert "# Now what?" in template and "No names or identifying details" in template
+    saved = entries(run)[0]
+    assert (saved["what_happened"], saved["so_what"], saved["now_what"]) == (
+        "We talked.",
+        "Calm.",
+        "Listen more.",
+    )
+
+
+def test_editor_left_empty_saves_nothing_and_says_so(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_editor(tmp_path, monkeypatch, None)
+    result = run("log", "--editor", "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "empty" in result.stderr and "nothing was saved" in result.stderr
+    assert entries(run) == []
+
+
+def test_a_pending_draft_is_left_alone_and_mentioned(run: RunCli) -> None:
+    draft = drafts.Draft(what_happened="half written")
+    drafts.save(draft)
+    result = run("log", "--note", "another one", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "unfinished entry" in result.stderr
+    assert drafts.load() == draft
+
+
+def test_a_failed_save_keeps_the_text_and_says_where(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    def refuse(*_args: object) -> None:
+        raise DatabaseError("The journal is locked by another program; try again in a moment.")
+
+    monkeypatch.setattr("peerjournal.journal.Journal.add_entry", refuse)
+    result = run("log", "--note", "-", input="words I must not lose\n")
+    assert result.exit_code == 1, result.output
+    assert "locked" in result.stderr
+    assert str(journal_home / "draft.json") in result.stderr.replace("\n", "")
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == "words I must not lose"
+    monkeypatch.undo()
+    assert entries(run) == []
+
+
+def guided(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+
+
+SKIP_RATINGS = [""] * 8
+
+
+def test_guided_privacy_guard_offers_to_rewrite_the_answer(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    typed = [
+        "", "", "", "",  # when, mode, minutes, peer
+        "Write to sam@example.com", "", "", "",  # the reflection
+        *SKIP_RATINGS, "", "",  # ratings, feeling, tags
+        "e",  # edit the flagged answer
+        "Wrote to them by email", "",
+        "",  # save
+    ]  # fmt: skip
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "»sam@example.com«" in result.stderr
+    assert entries(run)[0]["what_happened"] == "Wrote to them by email"
+
+
+def test_guided_privacy_guard_can_keep_the_answer(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "", "mail sam@example.com", "", "", "", *SKIP_RATINGS, "", "", "k", ""]
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert entries(run)[0]["what_happened"] == "mail sam@example.com"
+
+
+def test_guided_flags_answer_their_steps(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "A note", "", "", "", *SKIP_RATINGS, "", "n"]
+    result = run("log", "--mode", "video", "--feeling", "2", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Kind of contact" not in result.stderr
+    assert "Not saved" in result.stderr
+    kept = drafts.load()
+    assert kept is not None
+    assert (kept.mode, kept.feeling, kept.what_happened) == ("video", 2, "A note")
+    assert entries(run) == []
+
+
+def test_end_of_input_mid_flow_keeps_the_draft_and_exits_130(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="\nphone\n25\n")
+    assert result.exit_code == 130, result.output
+    assert "kept in" in result.stderr
+    kept = drafts.load()
+    assert kept is not None and (kept.mode, kept.minutes) == ("phone", 25)
+    assert entries(run) == []
+
+
+def test_stopping_before_typing_anything_keeps_no_draft(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    assert "nothing to keep" in result.stderr
+    assert drafts.load() is None
+
+
+@pytest.mark.parametrize("command", ["log", "list", "show", "edit", "delete"])
+def test_every_command_explains_itself(run: RunCli, command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+    assert len(result.stdout.split("Usage:")[1].splitlines()) > 3
+
+
+def test_the_summary_shows_typed_text_inert(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "", HOSTILE.replace("\x00", ""), "", "", "", *SKIP_RATINGS, "", "", ""]
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    summary = result.stderr.split("Your entry")[1]
+    assert "[bold]not bold[/]" in summary and "[link=https://x]link[/link]" in summary
+    assert "\\x1b]0;title\\x07" in summary and "\\u202eevil" in summary
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert entries(run)[0]["what_happened"] == HOSTILE.replace("\x00", "")
+
+
+def test_a_full_name_as_alias_is_refused_with_strict_privacy(run: RunCli) -> None:
+    warned = run("log", "--note", "ok", "--peer", "John Smith")
+    assert warned.exit_code == 0, warned.output
+    assert "full name" in warned.stderr
+    refused = run("log", "--note", "ok", "--peer", "John Smith", "--strict-privacy")
+    assert refused.exit_code == 1, refused.output
+    assert "full name" in refused.stderr and "Not saved" in refused.stderr
+    assert len(entries(run)) == 1
+
+
+def test_a_phone_number_in_the_note_is_pointed_at(run: RunCli) -> None:
+    result = run("log", "--note", "They gave me 555-123-4567 to call back", "--strict-privacy")
+    assert result.exit_code == 1, result.output
+    assert "»555-123-4567«" in result.stderr
+    assert entries(run) == []
+
+
+def test_an_ordinary_reflection_raises_no_alarm(run: RunCli) -> None:
+    note = (
+        "On Monday R. called the warmline. I listened more than I talked. "
+        "Empathy and Mutual Respect felt strong; Hope was harder. I will ask before advising."
+    )
+    result = run("log", "--note", note, "--peer", "R.", "--strict-privacy")
+    assert result.exit_code == 0, result.output
+    assert "identify" not in result.stderr
+
+
+@pytest.mark.parametrize("when", ["tomorrow", "in 3 days", "2999-01-01"])
+def test_a_time_in_the_future_is_refused(run: RunCli, when: str) -> None:
+    result = run("log", "--when", when, "--note", "x")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: ")
+    assert entries(run) == []
+
+
+def test_yesterday_afternoon_is_stored_on_yesterdays_local_day(run: RunCli) -> None:
+    from datetime import date, timedelta
+
+    result = run("log", "--when", "yesterday 3pm", "--note", "x", "--json")
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert saved["local_date"] == (date.today() - timedelta(days=1)).isoformat()
+    assert "T15:00:00" in saved["local_time"]

@@ -1,0 +1,194 @@
+"""Full-text search: ranking, phrases, prefixes, filters, an index that follows every change."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import create_engine
+
+from peerjournal import db, render
+from peerjournal.errors import InvalidValue
+from peerjournal.journal import (
+    EntryFilter,
+    NewEntry,
+    RatingRecord,
+    open_journal,
+    search_entries,
+    search_query,
+)
+from peerjournal.models import Entry, Rating, Tag
+from tests.conftest import RunCli
+
+
+def add(day: int, text: str = "", **kwargs: object) -> int:
+    with open_journal() as journal:
+        saved = journal.add_entry(
+            NewEntry(
+                occurred_at=datetime(2026, 11, 1, 12, tzinfo=UTC) + timedelta(days=day),
+                mode="phone",
+                what_happened=text,
+                **kwargs,  # type: ignore[arg-type]
+            )
+        )
+    return saved.id
+
+
+def found(text: str, **kwargs: object) -> list[int]:
+    with open_journal(write=False) as journal:
+        return [hit.id for hit in search_entries(journal, text, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_the_most_relevant_entry_comes_first() -> None:
+    once = add(1, "A long talk about the week, work, family, sleep and, once, boundaries.")
+    often = add(2, "Boundaries. Boundaries again, and boundaries at the end.")
+    add(3, "Nothing to do with it.")
+    assert found("boundaries") == [often, once]
+
+
+def test_phrases_must_appear_as_written_and_prefixes_match_any_ending() -> None:
+    exact = add(1, "They said they felt heard today.")
+    apart = add(2, "I heard that they felt better.")
+    assert found('"felt heard"') == [exact]
+    assert sorted(found("felt heard")) == [exact, apart]
+    boundary = add(3, "A boundary was tested.")
+    assert sorted(found("bound*")) == [boundary]
+    assert found("bound") == []
+
+
+def test_punctuation_is_searched_as_words_not_read_as_syntax() -> None:
+    entry = add(1, "Don't forget the follow-up call.", peer="R.J.")
+    assert found("don't") == [entry]
+    assert found("follow-up") == [entry]
+    assert found("R.J.") == [entry]
+    assert search_query('R. bound* "a b" (x OR y)') == '"R." bound* "a b" ( x OR y )'
+
+
+@pytest.mark.parametrize("query", ['"unclosed phrase', "(open", "hope AND", "NOT"])
+def test_a_malformed_query_is_a_plain_error(query: str) -> None:
+    add(1, "hope")
+    with pytest.raises(InvalidValue, match="cannot read the search"):
+        found(query)
+
+
+def test_notes_aliases_and_tags_are_searched_too() -> None:
+    by_note = add(
+        1, "x", ratings=(RatingRecord("empathy", "Empathy", 4, "asked instead of assuming"),)
+    )
+    by_alias = add(2, "y", peer="Moonbeam")
+    by_tag = add(3, "z", tags=("warmline",))
+    assert found("assuming") == [by_note]
+    assert found("moonbeam") == [by_alias]
+    assert found("warmline") == [by_tag]
+
+
+def test_the_filters_of_list_and_a_limit_apply() -> None:
+    ids = [add(day, "hope", tags=("night",) if day % 2 else ()) for day in range(1, 7)]
+    assert sorted(found("hope", where=EntryFilter(since=date(2026, 11, 4)))) == ids[2:]
+    assert sorted(found("hope", where=EntryFilter(until=date(2026, 11, 3)))) == ids[:2]
+    assert sorted(found("hope", where=EntryFilter(tag="night"))) == ids[0::2]
+    # Equal rank (the same words): the newest first.
+    assert found("hope", limit=2, where=EntryFilter(tag="night")) == [ids[4], ids[2]]
+
+
+def test_the_index_follows_edits_deletions_and_changed_ratings(journal_home: Path) -> None:
+    entry_id = add(1, "first wording", tags=("old",))
+    with open_journal() as journal:
+        entry = journal.session.get(Entry, entry_id)
+        assert entry is not None
+        entry.what_happened = "second wording"
+        journal.session.add(
+            Rating(
+                entry_id=entry_id,
+                slug="hope",
+                principle_name="Hope",
+                score=4,
+                note="named strengths",
+            )
+        )
+        journal.session.add(Tag(entry_id=entry_id, name="new"))
+    assert found("first") == []
+    assert found("second strengths new old") == [entry_id]
+    with open_journal() as journal:
+        journal.delete_entry(entry_id)
+    assert found("second") == []
+    with sqlite3.connect(journal_home / "journal.db") as conn:
+        assert conn.execute("SELECT count(*) FROM entry_search").fetchone() == (0,)
+    conn.close()
+
+
+def test_an_older_journal_is_indexed_when_it_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        db.migrate(conn, 0, 2)
+        conn.exec_driver_sql(
+            "INSERT INTO entry (uid, occurred_at, utc_offset, local_date, logged_at, mode,"
+            " what_happened, so_what, now_what, shared)"
+            " VALUES ('u1', '2026-11-20 14:00:00', 0, '2026-11-20', '2026-11-20 15:00:00',"
+            " 'phone', 'Written before search existed.', '', '', 0)"
+        )
+        conn.exec_driver_sql("INSERT INTO tag (entry_id, name) VALUES (1, 'legacy')")
+    engine.dispose()
+    with open_journal(str(path), write=False) as journal:
+        hits = search_entries(journal, "existed legacy")
+    assert [hit.uid for hit in hits] == ["u1"]
+
+
+def test_the_passage_marks_exactly_the_matches() -> None:
+    add(1, "We spoke about hope.\n\nThen about Hope again.")
+    with open_journal(write=False) as journal:
+        (hit,) = search_entries(journal, "hope")
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["hope", "Hope"]
+    assert "\n\n" not in hit.snippet
+
+
+def test_hostile_text_is_shown_literally_and_the_highlight_stays_on_the_word() -> None:
+    pieces = (("[bold]x[/bold] \x1b[31m ", False), ("trust", True), (" \u202e end", False))
+    text = render.passage(pieces)
+    assert text.plain == "  [bold]x[/bold] \\x1b[31m trust \\u202e end"
+    (span,) = [s for s in text.spans if s.style]
+    assert text.plain[span.start : span.end] == "trust"
+    console = Console(force_terminal=True, color_system="standard", width=200)
+    with console.capture() as captured:
+        console.print(text)
+    shown = captured.get()
+    assert "[bold]x[/bold]" in shown
+    assert "\x1b[31m" not in shown
+    assert "\u202e" not in shown
+
+
+def test_search_from_the_command_line(run: RunCli) -> None:
+    add(1, "We talked about [bold]trust[/bold] and \x1b[2J boundaries.", peer="R.")
+    add(2, "Nothing here.")
+    result = run("search", "trust")
+    assert result.exit_code == 0, result.output
+    assert "[bold]trust[/bold]" in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\\x1b[2J" in result.stdout
+    assert "#1" in result.stdout
+    assert "1 entry matches" in result.stderr
+
+    result = run("search", "trust", "--json")
+    assert result.exit_code == 0, result.output
+    (hit,) = json.loads(result.stdout)
+    assert hit["id"] == 1 and hit["peer"] == "R."
+    assert [hit["snippet"][a:b] for a, b in hit["highlights"]] == ["trust"]
+
+    result = run("search", '"trust')
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: peerjournal cannot read the search")
+    assert "Traceback" not in result.output
+
+    result = run("search", "elephants")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "No entries match elephants" in result.stderr
+
+    result = run("search", "trust", "--since", "2026-11-03")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
