@@ -8,7 +8,7 @@ from pathlib import Path
 
 from benchmarks.journal_builder import build_journal, write_jrnl_journal
 
-from peerjournal.journal import NewEntry, open_journal
+from peerjournal.journal import NewEntry, open_journal, search_entries
 from peerjournal.paths import default_guide_path
 from peerjournal.principles import parse_guide
 
@@ -33,6 +33,18 @@ def test_built_journal_opens_with_every_entry_rating_and_tag(tmp_path: Path) -> 
         assert 200 <= len(entry.what_happened + entry.so_what + entry.now_what) <= 800
     assert len({e.uid for e in entries}) == 50
     assert any(e.tags for e in entries)
+
+
+def test_built_journal_is_indexed_for_search(tmp_path: Path) -> None:
+    path = tmp_path / "built.db"
+    build_journal(path, 50, 10, end=END)
+
+    with open_journal(str(path), write=False) as journal:
+        seventh = journal.get_entry(7)
+        phrase = " ".join(seventh.so_what.split()[:5])
+        hits = search_entries(journal, f'"{phrase}"', limit=50)
+
+    assert 7 in [hit.id for hit in hits]
 
 
 def test_built_journal_can_take_a_new_entry_through_the_service(tmp_path: Path) -> None:
