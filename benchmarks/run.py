@@ -282,7 +282,7 @@ class Check:
             if measure is not None and measure.problem:
                 return measure.problem
         if self.target is None:
-            return "yardstick"
+            return "yardstick" if self.baseline is None else "(no target)"
         return "ok" if self.passed else "MISSED"
 
 
@@ -758,6 +758,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             leftover.unlink()
     summary = machine_summary()
     _progress(summary)
+    if os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1):
+        _progress("The machine is busy: figures will be noisy. A quiet moment gives truer ratios.")
     schema = schema_key()
     journals = {
         name: cached_journal(name, count, days, schema, args.rebuild)
