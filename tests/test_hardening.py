@@ -136,6 +136,11 @@ def test_no_command_opens_a_network_connection(run: RunCli, no_network: list[Any
         ["principles", "empathy"],
         ["review"],
         ["review", "--json"],
+        ["log", "--note", "We talked.", "--no-input"],
+        ["list"],
+        ["search", "talked"],
+        ["export"],
+        ["backup"],
     ):
         result = run(*args)
         assert result.exit_code == 0, (args, result.output)
@@ -213,6 +218,10 @@ def test_files_stay_in_the_data_and_config_folders_and_stay_private(tmp_path: Pa
     peerjournal("review")
     peerjournal("principles", "customize")
     peerjournal("path")
+    peerjournal("search", "talked")
+    peerjournal("backup")
+    peerjournal("export", "--output", str(tmp_path / "export.json"))
+    assert stat.S_IMODE((tmp_path / "export.json").stat().st_mode) == 0o600
 
     data = home / ".local" / "share" / "peerjournal"
     config = home / ".config" / "peerjournal"
