@@ -405,8 +405,29 @@ def peerjournal_argv() -> list[str]:
     return [sys.executable, "-m", "peerjournal"]
 
 
+def plain_environ() -> dict[str, str]:
+    """This environment without the interpreter switches a user would not have set.
+
+    PYTHONDONTWRITEBYTECODE in particular would make every run compile
+    peerjournal from source (an installed wheel has its bytecode), and
+    PYTHONUNBUFFERED would slow the output.
+    """
+    kept = ("PYTHONPATH", "PYTHONHOME")
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") or k in kept}
+
+
+def compile_peerjournal() -> None:
+    """Write peerjournal's bytecode now, as installing a wheel does, so no run compiles it."""
+    import compileall
+
+    import peerjournal
+
+    with suppress(OSError):
+        compileall.compile_dir(Path(peerjournal.__file__).parent, quiet=1)
+
+
 def base_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PEERJOURNAL_")}
+    env = {k: v for k, v in plain_environ().items() if not k.startswith("PEERJOURNAL_")}
     env["PEERJOURNAL_HOME"] = str(WORK / "home")
     env["COLUMNS"] = "100"
     return env
@@ -639,7 +660,9 @@ def jrnl_setup(jrnl: Path, count: int, rebuild: bool) -> tuple[Path, dict[str, s
         encoding="utf-8",
     )
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "JRNL", "PEERJOURNAL_"))
+        k: v
+        for k, v in plain_environ().items()
+        if not k.startswith(("XDG_", "JRNL", "PEERJOURNAL_"))
     }
     env.update(
         HOME=str(place / "home"),
@@ -760,6 +783,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _progress(summary)
     if os.getloadavg()[0] > 0.5 * (os.cpu_count() or 1):
         _progress("The machine is busy: figures will be noisy. A quiet moment gives truer ratios.")
+    compile_peerjournal()
     schema = schema_key()
     journals = {
         name: cached_journal(name, count, days, schema, args.rebuild)
