@@ -319,7 +319,7 @@ def render_table(checks: Sequence[Check]) -> str:
                 mid,
                 high,
                 check.baseline.short if check.baseline else "",
-                f"{ratio:.2f}x" if ratio is not None else "-",
+                f"{ratio:.3f}x" if ratio is not None else "-",
                 target,
                 check.outcome,
             )
