@@ -55,7 +55,7 @@ from sqlmodel import Session, SQLModel
 
 from peerjournal import models
 from peerjournal.errors import DatabaseError
-from peerjournal.paths import create_private_file, ensure_private_dir
+from peerjournal.paths import create_private_file, ensure_private_dir, sqlite_file
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_VERSION_TABLE = models.SCHEMA_VERSION_TABLE
@@ -217,8 +217,8 @@ def connect(location: str) -> Database:
     """
     if location in _engines:
         engine = _engines[location]
-        return Database(engine, location, _sqlite_path(location))
-    path = _sqlite_path(location)
+        return Database(engine, location, sqlite_file(location))
+    path = sqlite_file(location)
     if path is not None:
         _sqlite_prepare_file(path)
         url = f"sqlite:///{path}"
@@ -344,16 +344,13 @@ def _too_new(location: str, version: int) -> DatabaseError:
 # --- the SQLite seam -----------------------------------------------------------
 
 
-def _sqlite_path(location: str) -> Path | None:
-    if "://" not in location:
-        return Path(location)
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///"))
-    return None
-
-
 def _sqlite_prepare_file(path: Path) -> None:
     """Create the folder (0700) and the file (0600) before SQLite does, whatever the umask."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path} is a folder, not a journal file. Give a file name, for example "
+            f"--db {path / 'journal.db'}"
+        )
     try:
         ensure_private_dir(path.parent)
         if not path.exists():
@@ -508,7 +505,7 @@ def _has_content(path: Path) -> bool:
 
 
 def _sqlite_file(location: str, action: str) -> Path:
-    path = _sqlite_path(location)
+    path = sqlite_file(location)
     if path is None:
         raise DatabaseError(
             f"peerjournal can {action} only a journal kept in an SQLite file; "
@@ -626,7 +623,7 @@ def compact(location: str) -> None:
     Best effort: when another program holds the journal the file is left as
     it is (the words are already gone from every table and from search).
     """
-    path = _sqlite_path(location)
+    path = sqlite_file(location)
     if path is None or not path.exists():
         return
     dispose_all()

@@ -314,6 +314,7 @@ class GuidedFlow:
     editing: bool = False
     strict_privacy: bool = False
     typed: bool = False
+    unkept: bool = False
     read: Callable[[str], str] = render.ask
 
     def run(self) -> None:
@@ -337,14 +338,29 @@ class GuidedFlow:
     # Saving and reading ------------------------------------------------------
 
     def keep(self) -> None:
-        if self.typed:
-            drafts.save(self.draft, self.draft_file)
+        if self.typed and not self.unkept:
+            try:
+                drafts.save(self.draft, self.draft_file)
+            except drafts.DraftNotKept as exc:
+                # Said once; the answers stay in memory, and are shown back at the
+                # end if the entry cannot be saved either.
+                self.unkept = True
+                render.notice(f"{exc} You can carry on: the entry is saved at the end.")
 
     def line(self, prompt: str, *, exact: bool = False) -> str:
-        try:
-            answer = self.read(prompt)
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted from None
+        from peerjournal.journal import checked_text
+
+        while True:
+            try:
+                answer = self.read(prompt)
+            except (KeyboardInterrupt, EOFError):
+                raise Interrupted from None
+            try:
+                checked_text(answer, "That line")
+                break
+            except InvalidValue as exc:
+                # Asked again at once: such text could not be kept in the draft either.
+                render.hint(f"  {exc}")
         if answer.strip():
             self.typed = True
         return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
@@ -571,6 +587,19 @@ class GuidedFlow:
 
     def confirm_save(self) -> bool:
         return self.choose("  Save this entry? [Y/n] ", "yn", default="y") == "y"
+
+
+def keep_or_show(draft: Draft, keep: Callable[[], Path]) -> Path | None:
+    """Keep the draft where `keep` writes it; if even that fails, show its text back.
+
+    Returns where it was kept, or None when it is only on screen now.
+    """
+    try:
+        return keep()
+    except drafts.DraftNotKept as exc:
+        render.notice(str(exc))
+        render.draft_text(draft)
+        return None
 
 
 def keep_after_failure(draft: Draft, *, reuse: Path | None) -> Path:
