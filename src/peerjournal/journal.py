@@ -229,7 +229,11 @@ class Journal:
         query = (
             select(Entry)
             .where(*where.conditions())
-            .order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc())
+            # Local day first: with --since/--until the day index then serves both the
+            # range and the order, instead of sorting years of entries.
+            .order_by(
+                col(Entry.local_date).desc(), col(Entry.occurred_at).desc(), col(Entry.id).desc()
+            )
         )
         if limit is not None:
             query = query.limit(limit)
