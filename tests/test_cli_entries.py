@@ -187,3 +187,49 @@ def test_an_edit_that_changes_nothing_leaves_no_history(
     assert "Last edited" not in run("show", "3").stdout
     with open_journal() as journal:
         assert journal.edit_history(3) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "99999999999999999999999"],
+        ["edit", "99999999999999999999999", "--editor"],
+        ["delete", "99999999999999999999999", "--yes"],
+    ],
+)
+def test_a_number_too_big_for_any_entry_is_not_found(run: RunCli, args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: There is no entry number 99999999999999999999999.")
+
+
+def test_share_marks_reflections_for_the_supervision_summary(run: RunCli) -> None:
+    for note in ("Kept to myself.", "Worth talking over in supervision."):
+        saved = run("log", "--note", note, "--no-input")
+        assert saved.exit_code == 0, saved.output
+    summary = run("review", "--markdown")
+    assert summary.exit_code == 0, summary.output
+    assert "Worth talking over" not in summary.stdout
+    assert "peerjournal share ID" in summary.stderr
+
+    shared = run("share", "2")
+    assert shared.exit_code == 0, shared.output
+    assert json.loads(run("show", "2", "--json").stdout)["shared"] is True
+    summary = run("review", "--markdown")
+    assert "Worth talking over in supervision." in summary.stdout
+    assert "Kept to myself." not in summary.stdout
+
+    assert run("share", "2", "--off").exit_code == 0
+    assert "Worth talking over" not in run("review", "--markdown").stdout
+
+
+def test_log_share_marks_the_new_entry(run: RunCli) -> None:
+    saved = run("log", "--note", "Bring this one.", "--share", "--no-input", "--json")
+    assert saved.exit_code == 0, saved.output
+    assert json.loads(saved.stdout)["shared"] is True
+
+
+def test_sharing_a_missing_entry_is_a_plain_error(run: RunCli) -> None:
+    result = run("share", "41")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: There is no entry number 41")

@@ -226,14 +226,16 @@ def test_a_failed_save_keeps_the_text_and_says_where(
     def refuse(*_args: object) -> None:
         raise DatabaseError("The journal is locked by another program; try again in a moment.")
 
-    monkeypatch.setattr("peerjournal.journal.Journal.add_entry", refuse)
-    result = run("log", "--note", "-", input="words I must not lose\n")
+    # Only this patch is undone: monkeypatch.undo() would also undo the fixture's
+    # PEERJOURNAL_HOME and read the real user's journal.
+    with monkeypatch.context() as patched:
+        patched.setattr("peerjournal.journal.Journal.add_entry", refuse)
+        result = run("log", "--note", "-", input="words I must not lose\n")
     assert result.exit_code == 1, result.output
     assert "locked" in result.stderr
     assert str(journal_home / "draft.json") in result.stderr.replace("\n", "")
     kept = drafts.load()
     assert kept is not None and kept.what_happened == "words I must not lose"
-    monkeypatch.undo()
     assert entries(run) == []
 
 
@@ -370,3 +372,97 @@ def test_yesterday_afternoon_is_stored_on_yesterdays_local_day(run: RunCli) -> N
     saved = json.loads(result.stdout)
     assert saved["local_date"] == (date.today() - timedelta(days=1)).isoformat()
     assert "T15:00:00" in saved["local_time"]
+
+
+# Bytes that are not UTF-8 reach Python as lone surrogates (in argv, and from a
+# terminal read with surrogateescape); SQLite and the draft file cannot hold them.
+NOT_UTF8 = "\udcff\udcfe"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--note", NOT_UTF8],
+        ["--note", "ok", "--peer", NOT_UTF8],
+        ["--note", "ok", "--tag", NOT_UTF8],
+    ],
+)
+def test_bytes_that_are_not_text_are_refused_plainly(run: RunCli, args: list[str]) -> None:
+    result = run("log", *args, "--no-input")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ") and "UTF-8" in lines[0]
+    assert drafts.load() is None
+    assert entries(run) == []
+
+
+def test_a_typed_line_that_is_not_text_is_asked_again(journal_home: Path) -> None:
+    from peerjournal.cli.logflow import GuidedFlow
+    from peerjournal.drafts import Draft
+    from peerjournal.principles import load_guide
+
+    answers = iter([f"bad {NOT_UTF8}", "good line", ""])
+    flow = GuidedFlow(
+        Draft(), load_guide(), journal_home / "draft.json", read=lambda _: next(answers)
+    )
+    flow.ask_text("what_happened", "What happened?")
+    assert flow.draft.what_happened == "good line"
+    assert drafts.load(journal_home / "draft.json") is not None
+
+
+SHOWN_BACK = "copy it somewhere safe"
+
+
+@pytest.fixture
+def home_is_a_file(journal_home: Path) -> Path:
+    """A data folder that cannot be used: its path is taken by a file."""
+    journal_home.parent.mkdir(parents=True, exist_ok=True)
+    journal_home.write_text("not a folder\n")
+    return journal_home
+
+
+def test_when_not_even_a_draft_can_be_written_the_text_is_shown_back(
+    run: RunCli, home_is_a_file: Path
+) -> None:
+    result = run("log", "--note", "words I must not lose", "--no-input")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+    assert result.stderr.count("Error: ") == 1
+
+
+def test_guided_log_without_a_usable_folder_shows_the_text_back(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+) -> None:
+    guided(monkeypatch)
+    typed = ["", "", "", "", "words I must not lose", "", "", "", *SKIP_RATINGS, "", "", ""]
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+
+
+def test_stopping_without_a_usable_folder_shows_the_text_back(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="\n\n\n\nwords I must not lose\n")
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output
+    assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+
+
+def test_stopping_at_the_resume_offer_says_the_draft_is_still_kept(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerjournal.drafts import Draft
+
+    drafts.save(Draft(what_happened="from last night"))
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    assert "nothing to keep" not in result.stderr
+    assert "still kept" in result.stderr
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == "from last night"

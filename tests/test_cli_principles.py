@@ -152,3 +152,23 @@ def test_every_command_has_help(run: RunCli) -> None:
         assert "Usage" in result.stdout
         help_text = group.commands[name].help  # type: ignore[attr-defined]
         assert help_text and help_text.strip(), f"{name} has no help"
+
+
+def test_help_lists_the_three_flows_first(run: RunCli) -> None:
+    result = run("--help")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    positions = [out.index(f" {name} ") for name in ("log", "review", "principles", "list", "path")]
+    assert positions == sorted(positions)
+
+
+def test_customize_where_no_folder_can_be_made_is_a_plain_error(
+    run: RunCli, journal_home: Path
+) -> None:
+    journal_home.parent.mkdir(parents=True, exist_ok=True)
+    journal_home.write_text("a file where the config folder should be\n")
+    result = run("principles", "customize")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert str(journal_home) in lines[0]

@@ -181,6 +181,9 @@ def test_until_defaults_to_today(
         (("--until", UNTIL, "--week", "2026-W13"), "either --until or --week"),
         (("--principle", "kindness"), "no principle called 'kindness'"),
         (("summary.md",), "only with --markdown"),
+        (("--until", "0001-01-01"), "choose a later day"),
+        (("--until", "0001-02-01", "--weeks", "8"), "choose a later day"),
+        (("--week", "0001-W01"), "choose a later day"),
     ],
 )
 def test_bad_values_are_one_plain_sentence(

@@ -265,3 +265,9 @@ def test_a_journal_folder_that_cannot_be_made_is_a_plain_error(
         pass
     assert str(blocker) in str(caught.value)
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_folder_given_as_the_journal_says_so(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="is a folder, not a journal file") as caught:
+        db.connect(str(tmp_path))
+    assert str(tmp_path / "journal.db") in str(caught.value)

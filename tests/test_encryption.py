@@ -327,3 +327,14 @@ def test_the_passphrase_is_typed_unseen_in_a_terminal(journal_home: Path) -> Non
     assert "typed" in shown
     assert PASSPHRASE not in shown
     assert plain_text_files(journal_home, MARKER) == []
+
+
+def test_reading_the_guide_never_asks_for_the_passphrase(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encrypted_journal(run, monkeypatch)
+    monkeypatch.delenv(encryption.ENV_PASSPHRASE)
+    result = run("principles", "empathy")
+    assert result.exit_code == 0, result.output
+    assert "Empathy" in result.stdout
+    assert "passphrase" not in result.output

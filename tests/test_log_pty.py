@@ -146,3 +146,32 @@ def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> N
     assert saved["mode"] == "phone" and saved["minutes"] == 15
     assert [(r["slug"], r["score"]) for r in saved["ratings"]] == [("empathy", 5)]
     assert not (journal_home / "draft.json").exists()
+
+
+def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    answer(child, "When [Enter: now]:", "")
+    answer(child, "Number or name", "text")
+    answer(child, "Minutes", "")
+    answer(child, "Alias", "")
+    child.expect_exact("What happened?")
+    child.expect_exact("> ")
+    # A paste arrives all at once: blank lines inside it are paragraph breaks.
+    child.send("First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n")
+    child.expect_exact("Third paragraph.")
+    answer(child, "> ", "")
+    child.expect_exact("So what?")
+    answer(child, "> ", "Felt steady.")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    rate_all(child, ["4", "", "", "", "", "", "", ""])
+    answer(child, "Feeling 1-5", "")
+    answer(child, "Tags", "")
+    answer(child, "Save this entry?", "")
+    child.expect_exact("Saved entry #1")
+    assert finish(child) == 0
+
+    saved = show(journal_home, 1)
+    assert saved["what_happened"] == "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."
+    assert saved["so_what"] == "Felt steady."
+    assert {r["slug"]: r["score"] for r in saved["ratings"]} == {"empowerment": 4}

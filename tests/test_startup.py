@@ -17,7 +17,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 heavy = sorted(
-    m for m in sys.modules if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "sqlite3", "sqlcipher3")
+    m for m in sys.modules if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "sqlcipher3")
 )
 print("EXIT", code, file=sys.stderr)
 print("HEAVY", heavy, file=sys.stderr)
@@ -40,6 +40,33 @@ def test_quick_commands_do_not_import_the_database_layer(
     )
     assert "EXIT 0" in done.stderr, done.stderr
     assert "HEAVY []" in done.stderr, done.stderr
+
+
+def test_a_principle_with_a_journal_present_still_skips_the_database_layer(
+    journal_home: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    from peerjournal.journal import NewEntry, RatingRecord, open_journal
+
+    with open_journal() as journal:
+        journal.add_entry(
+            NewEntry(
+                occurred_at=datetime.now(UTC),
+                mode="phone",
+                ratings=(RatingRecord("empathy", "Empathy", 5),),
+            )
+        )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(args=["principles", "empathy"])],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert "EXIT 0" in done.stderr, done.stderr
+    assert "HEAVY []" in done.stderr, done.stderr
+    assert "In your own practice" in done.stdout
 
 
 def test_python_dash_m_runs_the_cli(journal_home: Path) -> None:

@@ -58,7 +58,7 @@ from sqlmodel import Session, SQLModel
 from peerjournal import encryption, models
 from peerjournal.encryption import errors as driver_errors
 from peerjournal.errors import DatabaseError
-from peerjournal.paths import create_private_file, ensure_private_dir, wipe_file
+from peerjournal.paths import create_private_file, ensure_private_dir, sqlite_file, wipe_file
 
 BUSY_TIMEOUT_MS = 10_000
 SCHEMA_VERSION_TABLE = models.SCHEMA_VERSION_TABLE
@@ -220,7 +220,7 @@ def connect(location: str) -> Database:
     The engine is built on the first call and reused for the rest of the
     process; PRAGMAs are set on every new connection.
     """
-    path = _sqlite_path(location)
+    path = sqlite_file(location)
     key = _sqlite_key(path) if path is not None else None
     if location in _engines:
         if _engine_keys.get(location) == key:
@@ -352,16 +352,13 @@ def _too_new(location: str, version: int) -> DatabaseError:
 # --- the SQLite seam -----------------------------------------------------------
 
 
-def _sqlite_path(location: str) -> Path | None:
-    if "://" not in location:
-        return Path(location)
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///"))
-    return None
-
-
 def _sqlite_prepare_file(path: Path) -> None:
     """Create the folder (0700) and the file (0600) before SQLite does, whatever the umask."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path} is a folder, not a journal file. Give a file name, for example "
+            f"--db {path / 'journal.db'}"
+        )
     try:
         ensure_private_dir(path.parent)
         if not path.exists():
@@ -485,7 +482,7 @@ def backup(location: str, dest: Path | None = None) -> Path:
     that is a folder gets the timestamped name inside it. An existing file is
     never overwritten.
     """
-    source = sqlite_file(location, "backup")
+    source = _sqlite_file(location, "backup")
     if not source.exists() or source.stat().st_size == 0:
         raise DatabaseError(f"There is no journal at {source} yet, so there is nothing to back up.")
     _sqlite_inspect_file(source)
@@ -534,7 +531,7 @@ def restore(location: str, source: Path) -> Restored:
     `PRAGMA integrity_check`, a peerjournal schema no newer than this
     program); only then is the journal touched.
     """
-    live = sqlite_file(location, "restore")
+    live = _sqlite_file(location, "restore")
     _sqlite_key(live)  # an encrypted journal: check the passphrase before anything else
     if not source.is_file():
         raise DatabaseError(f"There is no file {source} to restore from.")
@@ -568,9 +565,8 @@ def _has_content(path: Path) -> bool:
     return path.exists() and path.stat().st_size > 0
 
 
-def sqlite_file(location: str, action: str) -> Path:
-    """The file of the journal at `location`, or a plain refusal to `action` a database server."""
-    path = _sqlite_path(location)
+def _sqlite_file(location: str, action: str) -> Path:
+    path = sqlite_file(location)
     if path is None:
         raise DatabaseError(
             f"peerjournal can {action} only a journal kept in an SQLite file; "
@@ -715,7 +711,7 @@ def encrypt(location: str, passphrase: str, *, keep_plain: bool = False) -> Encr
     the copy take the journal's place. The plain file is then overwritten with
     zeros and removed (`paths.wipe_file`), or kept (0600) with `keep_plain`.
     """
-    path = sqlite_file(location, "encrypt")
+    path = _sqlite_file(location, "encrypt")
     if encryption.looks_encrypted(path):
         raise DatabaseError(f"The journal {path} is already encrypted.")
     encryption.driver()
@@ -817,7 +813,7 @@ def compact(location: str) -> None:
     Best effort: when another program holds the journal the file is left as
     it is (the words are already gone from every table and from search).
     """
-    path = _sqlite_path(location)
+    path = sqlite_file(location)
     if path is None or not path.exists():
         return
     dispose_all()

@@ -27,14 +27,7 @@ class DraftUnreadable(PeerJournalError):
 
 
 class DraftNotKept(PeerJournalError):
-    """The draft could not be written; its words travel with the error to be printed back."""
-
-    def __init__(self, path: Path, reason: OSError, draft: Draft) -> None:
-        super().__init__(
-            f"What you wrote could not be kept in {path} ({reason.strerror or reason}); "
-            "it is printed below so you can copy it somewhere safe."
-        )
-        self.unsaved_text = draft.readable()
+    """The draft file could not be written (the folder is missing, full or not ours)."""
 
 
 @dataclass
@@ -80,29 +73,6 @@ class Draft:
             self.feeling,
             sorted(self.tags),
         )
-
-    def readable(self) -> str:
-        """Every answer given, as plain text a person can copy back in."""
-        lines: list[str] = []
-        if self.occurred_at is not None:
-            lines.append(f"When: {self.occurred_at.isoformat(sep=' ', timespec='minutes')}")
-        for label, value in (("Kind", self.mode), ("Minutes", self.minutes), ("Peer", self.peer)):
-            if value is not None:
-                lines.append(f"{label}: {value}")
-        for label, text in (
-            ("What happened?", self.what_happened),
-            ("So what?", self.so_what),
-            ("Now what?", self.now_what),
-        ):
-            if text:
-                lines.extend((label, text))
-        if self.ratings:
-            lines.append("Ratings: " + ", ".join(f"{k}={v}" for k, v in self.ratings.items()))
-        if self.feeling is not None:
-            lines.append(f"Feeling: {self.feeling}")
-        if self.tags:
-            lines.append("Tags: " + ", ".join(self.tags))
-        return "\n".join(lines)
 
     def mark_done(self, step: str) -> None:
         if step not in self.done:
@@ -210,7 +180,8 @@ def load(path: Path | None = None) -> Draft | None:
             text = encryption.read_sealed(path)
         else:
             text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        # No draft there (or no folder at all, when the data folder is taken by a file).
         return None
     except (OSError, UnicodeDecodeError, ValueError):
         text = ""
@@ -236,7 +207,10 @@ def save(draft: Draft, path: Path | None = None) -> Path:
         else:
             encryption.write_sealed(path, draft.to_json(), key)
     except OSError as exc:
-        raise DraftNotKept(path, exc, draft) from None
+        raise DraftNotKept(
+            f"Your answers could not be kept in {path} ({exc.strerror or exc}); check that "
+            "folder, or choose another with PEERJOURNAL_HOME."
+        ) from None
     return path
 
 

@@ -107,14 +107,9 @@ def looks_encrypted(path: Path) -> bool:
 
 def journal_path() -> Path | None:
     """The file of the journal of this run (the --db choice, or the default), if it is a file."""
-    from peerjournal.paths import database_location
+    from peerjournal.paths import database_location, sqlite_file
 
-    location = database_location(_run.journal)
-    if "://" not in location:
-        return Path(location)
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///"))
-    return None
+    return sqlite_file(database_location(_run.journal))
 
 
 def journal_is_encrypted() -> bool:

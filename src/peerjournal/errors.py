@@ -9,10 +9,6 @@ from pathlib import Path
 class PeerJournalError(Exception):
     """A problem the user can fix; the message says what and how."""
 
-    # Words of the user's that could not be kept anywhere: printed back on
-    # stdout after the message, so they can be copied somewhere safe.
-    unsaved_text: str | None = None
-
 
 class GuideError(PeerJournalError):
     """The principles guide could not be read or is not valid."""

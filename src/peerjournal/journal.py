@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from peerjournal.errors import EntryNotFound
+from peerjournal.errors import EntryNotFound, InvalidValue
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -18,6 +18,21 @@ if TYPE_CHECKING:
     from peerjournal.models import Entry
 
 MODES = ("in-person", "phone", "text", "video", "group", "other")
+
+
+def checked_text(value: str, what: str) -> str:
+    """Text the journal can store, or InvalidValue naming `what`.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (from argv, or a
+    terminal read with surrogateescape); neither SQLite nor a draft file can hold them.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(
+            f"{what} holds bytes that are not UTF-8 text; type it again without them."
+        ) from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,18 @@ class NewEntry:
     ratings: tuple[RatingRecord, ...] = ()
     tags: tuple[str, ...] = ()
     shared: bool = False
+
+    def __post_init__(self) -> None:
+        # Checked here, before anything is written, so every way in (flags, prompts,
+        # the editor, an edit) refuses such text with the same plain sentence.
+        checked_text(self.mode, "The kind of contact")
+        checked_text(self.peer or "", "The peer alias")
+        for text in (self.what_happened, self.so_what, self.now_what):
+            checked_text(text, "The reflection")
+        for rating in self.ratings:
+            checked_text(rating.note or "", "A rating's note")
+        for tag in self.tags:
+            checked_text(tag, "A tag")
 
 
 @dataclass(frozen=True)
@@ -175,22 +202,23 @@ class Journal:
 
     def get_entry(self, entry_id: int) -> EntryRecord:
         """The entry with this number, or EntryNotFound."""
-        from peerjournal.models import Entry
-
-        entry = self.session.get(Entry, entry_id)
-        if entry is None:
-            raise EntryNotFound(entry_id)
+        entry = self._entry(entry_id)
         return self._record(entry)
 
     def delete_entry(self, entry_id: int) -> None:
         """Remove an entry with its ratings, tags and edit history."""
-        from peerjournal.models import Entry
-
-        entry = self.session.get(Entry, entry_id)
-        if entry is None:
-            raise EntryNotFound(entry_id)
+        entry = self._entry(entry_id)
         self.session.delete(entry)
         self.session.flush()
+
+    def set_shared(self, entry_id: int, shared: bool) -> bool:
+        """Mark an entry for supervision summaries (or not); True if that changed it."""
+        entry = self._entry(entry_id)
+        if entry.shared == shared:
+            return False
+        entry.shared = shared
+        self.session.flush()
+        return True
 
     def list_entries(self, where: EntryFilter, limit: int | None = None) -> list[EntryRecord]:
         """Entries matching the filter, newest first; at most `limit` of them."""
@@ -201,7 +229,11 @@ class Journal:
         query = (
             select(Entry)
             .where(*where.conditions())
-            .order_by(col(Entry.occurred_at).desc(), col(Entry.id).desc())
+            # Local day first: with --since/--until the day index then serves both the
+            # range and the order, instead of sorting years of entries.
+            .order_by(
+                col(Entry.local_date).desc(), col(Entry.occurred_at).desc(), col(Entry.id).desc()
+            )
         )
         if limit is not None:
             query = query.limit(limit)
@@ -214,11 +246,9 @@ class Journal:
 
         from sqlmodel import col, delete
 
-        from peerjournal.models import Entry, EntryEdit, Rating, Tag
+        from peerjournal.models import EntryEdit, Rating, Tag
 
-        entry = self.session.get(Entry, entry_id)
-        if entry is None:
-            raise EntryNotFound(entry_id)
+        entry = self._entry(entry_id)
         if changes.occurred_at.tzinfo is None:
             raise ValueError("occurred_at must be time-zone aware")
         before = entry_as_dict(self._record(entry))
@@ -276,6 +306,17 @@ class Journal:
         ).all()
         return [(row.edited_at, json.loads(row.previous)) for row in rows]
 
+    def _entry(self, entry_id: int) -> Entry:
+        """The stored entry with this number, or EntryNotFound."""
+        from peerjournal.models import Entry
+
+        # SQLite numbers rows with 64-bit integers; a bigger number names no entry
+        # (and would overflow the driver instead of finding nothing).
+        entry = self.session.get(Entry, entry_id) if -(2**63) <= entry_id < 2**63 else None
+        if entry is None:
+            raise EntryNotFound(entry_id)
+        return entry
+
     def _records(self, entries: Sequence[Entry]) -> list[EntryRecord]:
         """Records for many entries with two queries in all, not two per entry."""
         from sqlmodel import col, select
@@ -325,36 +366,9 @@ class Journal:
         )
 
     def _record(self, entry: Entry) -> EntryRecord:
-        from sqlmodel import select
-
-        from peerjournal.models import Rating, Tag
-
-        assert entry.id is not None
-        ratings = self.session.exec(
-            select(Rating).where(Rating.entry_id == entry.id).order_by(Rating.id)  # type: ignore[arg-type]
-        ).all()
-        tags = self.session.exec(
-            select(Tag.name).where(Tag.entry_id == entry.id).order_by(Tag.name)
-        ).all()
-        return EntryRecord(
-            id=entry.id,
-            uid=entry.uid,
-            occurred_at=entry.occurred_at,
-            utc_offset=entry.utc_offset,
-            local_date=entry.local_date,
-            logged_at=entry.logged_at,
-            edited_at=entry.edited_at,
-            mode=entry.mode,
-            minutes=entry.minutes,
-            peer=entry.peer,
-            what_happened=entry.what_happened,
-            so_what=entry.so_what,
-            now_what=entry.now_what,
-            feeling=entry.feeling,
-            shared=entry.shared,
-            ratings=tuple(RatingRecord(r.slug, r.principle_name, r.score, r.note) for r in ratings),
-            tags=tuple(tags),
-        )
+        """One entry's record with its ratings and tags."""
+        (record,) = self._records([entry])
+        return record
 
 
 @contextmanager
@@ -592,6 +606,7 @@ class ReviewQueries:
 
         from peerjournal.models import Intention
 
+        checked_text(text, "The intention")
         found = self.session.exec(
             select(Intention).where(Intention.period_end == period.end.isoformat())
         ).first()

@@ -52,6 +52,15 @@ def database_location(flag: str | None = None) -> str:
     return str(data_dir() / DB_FILENAME)
 
 
+def sqlite_file(location: str) -> Path | None:
+    """The SQLite file a database location names, or None for another kind of database."""
+    if "://" not in location:
+        return Path(location)
+    if location.startswith("sqlite:///"):
+        return Path(location.removeprefix("sqlite:///"))
+    return None
+
+
 def user_guide_path() -> Path:
     """Where `principles customize` puts the user's own copy of the guide."""
     return config_dir() / GUIDE_FILENAME

@@ -20,6 +20,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from peerjournal.drafts import Draft
+    from peerjournal.glance import PrincipleGlance
     from peerjournal.journal import (
         EntryRecord,
         NewEntry,
@@ -100,7 +101,7 @@ def principles_list(guide: Guide) -> None:
     )
 
 
-def principle_detail(principle: Principle) -> None:
+def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -> None:
     body = Text()
     body.append(inert(principle.summary), style="italic")
     body.append("\n\n")
@@ -112,6 +113,19 @@ def principle_detail(principle: Principle) -> None:
     body.append(f"  {inert(principle.rating_1)}\n")
     body.append("\nWhat a 5 looks like\n", style="bold")
     body.append(f"  {inert(principle.rating_5)}")
+    if own is not None:
+        body.append("\n\nIn your own practice, the last four weeks\n", style="bold")
+        if own.average is None:
+            body.append("  Not rated yet in these four weeks.")
+        else:
+            plural = "" if own.ratings == 1 else "s"
+            body.append(f"  Average {own.average:.2f} of 5, from {own.ratings} rating{plural}.")
+        if own.example is not None:
+            example = own.example
+            body.append(f"\n  A good example: #{example.entry_id} on {example.local_date}, ")
+            body.append(f"rated {example.score} of 5:\n")
+            text = " / ".join(line for line in example.text.splitlines() if line.strip())
+            body.append(f"  {inert(shorten(text, 240, example.entry_id))}", style="italic")
     title = Text(inert(principle.name), style="bold")
     title.append(f"  ({inert(principle.slug)})", style="dim")
     out().print(Panel(Group(body), title=title, title_align="left", expand=False, width=88))
@@ -365,6 +379,25 @@ def entry_summary(entry: NewEntry) -> None:
         ),
     )
     err().print(Panel(body, title="Your entry", title_align="left", expand=False))
+
+
+def draft_text(draft: Draft) -> None:
+    """What the user wrote, on stderr, when it cannot be kept anywhere else."""
+    body = Text("Here is what you wrote; copy it somewhere safe:\n", style="bold")
+    for label, text in zip(
+        REFLECTION_LABELS, (draft.what_happened, draft.so_what, draft.now_what), strict=True
+    ):
+        if text:
+            body.append(f"\n{label}\n", style="italic")
+            body.append(inert(text) + "\n")
+    if draft.peer:
+        body.append("\nPeer: ", style="italic")
+        body.append(inert(draft.peer) + "\n")
+    if draft.ratings:
+        body.append("\nRatings: ", style="italic")
+        body.append(", ".join(f"{inert(slug)}={score}" for slug, score in draft.ratings.items()))
+        body.append("\n")
+    err().print(body, soft_wrap=True)
 
 
 def saved(entry_id: int, feedback: str) -> None:

@@ -128,10 +128,18 @@ def windows_ending(until: date, weeks: int) -> tuple[Window, ...]:
     """`weeks` consecutive 7-day windows, oldest first, the last one ending on `until`."""
     if not 1 <= weeks <= MAX_WEEKS:
         raise InvalidValue(f"--weeks must be a whole number from 1 to {MAX_WEEKS}, not {weeks}.")
-    return tuple(
-        Window(until - timedelta(days=DAYS * back + DAYS - 1), until - timedelta(days=DAYS * back))
-        for back in reversed(range(weeks))
-    )
+    try:
+        return tuple(
+            Window(
+                until - timedelta(days=DAYS * back + DAYS - 1), until - timedelta(days=DAYS * back)
+            )
+            for back in reversed(range(weeks))
+        )
+    except OverflowError:
+        # The calendar starts at year 1: the weeks before `until` would fall off its start.
+        raise InvalidValue(
+            f"There are not {weeks} weeks of calendar before {until}; choose a later day."
+        ) from None
 
 
 def query_windows(until: date, weeks: int) -> tuple[Window, ...]:

@@ -23,6 +23,29 @@ class JournalGroup(TyperGroup):
     other exception is a bug and keeps its traceback, without local variables.
     """
 
+    # The order a newcomer meets things: the three flows, then entries, then data.
+    COMMAND_ORDER = (
+        "log",
+        "review",
+        "principles",
+        "list",
+        "show",
+        "edit",
+        "delete",
+        "share",
+        "search",
+        "export",
+        "import",
+        "backup",
+        "restore",
+        "forget",
+        "path",
+    )
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        order = {name: place for place, name in enumerate(self.COMMAND_ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda n: order.get(n, len(order)))
+
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         try:
             return super().invoke(ctx)
@@ -30,8 +53,6 @@ class JournalGroup(TyperGroup):
             from peerjournal import render
 
             render.error(str(exc))
-            if exc.unsaved_text:
-                render.plain(render.inert(exc.unsaved_text))
             raise typer.Exit(EXIT_USER_ERROR) from None
 
 

@@ -36,8 +36,8 @@ def encrypt_command(
     from peerjournal import db, drafts, encryption
 
     location = paths.database_location(settings(ctx).db)
-    path = db.sqlite_file(location, "encrypt")
-    if encryption.looks_encrypted(path):
+    path = paths.sqlite_file(location)
+    if path is not None and encryption.looks_encrypted(path):
         raise InvalidValue(f"The journal {path} is already encrypted; there is nothing to do.")
     if not encryption.available():
         raise encryption.EncryptionUnavailable()

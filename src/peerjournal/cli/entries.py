@@ -101,6 +101,35 @@ def delete_command(
     render.notice(f"Deleted entry #{entry_id}.")
 
 
+@app.command("share")
+def share_command(
+    ctx: typer.Context,
+    entry_ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", help="The entries' numbers, from 'list'.")
+    ],
+    off: Annotated[
+        bool, typer.Option("--off", help="Stop sharing these entries' reflections.")
+    ] = False,
+) -> None:
+    """Choose which reflections a supervision summary (review --markdown) may include.
+
+    Nothing is shared unless you say so here or with 'log --share'.
+    """
+    from peerjournal.journal import open_journal
+
+    with open_journal(settings(ctx).db) as journal:
+        changed = [n for n in entry_ids if journal.set_shared(n, not off)]
+    numbers = ", ".join(f"#{n}" for n in entry_ids)
+    if off:
+        render.notice(f"{numbers}: kept out of supervision summaries.")
+    else:
+        render.notice(
+            f"{numbers}: included in supervision summaries (peerjournal review --markdown)."
+        )
+    if len(changed) < len(entry_ids):
+        render.notice("Some were already set that way; nothing else changed.")
+
+
 @app.command("edit")
 def edit_command(
     ctx: typer.Context,
@@ -151,8 +180,9 @@ def edit_command(
         with open_journal(db) as journal:
             updated = journal.edit_entry(entry_id, changes)
     except BaseException:
-        drafts.save(draft, path)
-        render.notice(f"Entry #{entry_id} was not changed. Your new answers are kept in {path}.")
+        render.notice(f"Entry #{entry_id} was not changed.")
+        if logflow.keep_or_show(draft, lambda: drafts.save(draft, path)):
+            render.notice(f"Your new answers are kept in {path}.")
         raise
     drafts.discard(path)
     render.notice(f"Entry #{entry_id} changed; the earlier version is kept in its history.")
@@ -190,13 +220,14 @@ def _ask_edit(draft: Draft, guide: Guide, path: Path) -> Draft | None:
         render.entry_summary(logflow.to_new_entry(flow.draft, guide))
         if flow.confirm_save():
             return flow.draft
-        drafts.save(flow.draft, path)
-        render.notice(f"Not changed. Your answers are kept in {path}.")
+        if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
+            render.notice(f"Not changed. Your answers are kept in {path}.")
         return None
     except logflow.Interrupted:
         if flow.typed:
-            drafts.save(flow.draft, path)
-            render.notice(f"\nStopped. What you typed is kept in {path}; run the edit again.")
+            render.notice("\nStopped.")
+            if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
+                render.notice(f"What you typed is kept in {path}; run the edit again.")
         else:
             render.notice("\nStopped. The entry was not changed.")
         raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -13,8 +13,8 @@ import typer
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
 from peerjournal.cli.app import app, settings
-from peerjournal.drafts import Draft, DraftNotKept
-from peerjournal.errors import InvalidValue, PeerJournalError
+from peerjournal.drafts import Draft
+from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ class LogOptions:
     no_input: bool
     strict_privacy: bool
     as_json: bool
+    share: bool = False
 
     @property
     def guided(self) -> bool:
@@ -113,6 +114,13 @@ def log_command(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the saved entry as JSON.")] = False,
+    share: Annotated[
+        bool,
+        typer.Option(
+            "--share",
+            help="Include this reflection in supervision summaries (review --markdown).",
+        ),
+    ] = False,
 ) -> None:
     """Reflect on a conversation you just had.
 
@@ -134,6 +142,7 @@ def log_command(
         no_input,
         strict_privacy,
         as_json,
+        share,
     )
     guide = load_guide()
     if options.guided:
@@ -189,8 +198,8 @@ def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRec
     if missing:
         raise InvalidValue(missing)
     logflow.check_privacy(draft, guide, strict=options.strict_privacy)
-    new = logflow.to_new_entry(draft, guide)
-    record = _save(new, db, lambda: logflow.keep_after_failure(draft, reuse=None))
+    new = logflow.to_new_entry(draft, guide, shared=options.share)
+    record = _save(new, db, draft, lambda: logflow.keep_after_failure(draft, reuse=None))
     render.saved(record.id, logflow.feedback(new, guide))
     return record
 
@@ -211,17 +220,17 @@ def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecor
             "Ctrl-C stops and keeps what you typed."
         )
         flow.run()
-        new = logflow.to_new_entry(flow.draft, guide)
+        new = logflow.to_new_entry(flow.draft, guide, shared=options.share)
         render.entry_summary(new)
         if not flow.confirm_save():
-            drafts.save(flow.draft, path)
-            render.notice(
-                f"Not saved. Your answers are kept in {path}; run 'peerjournal log' to finish."
-            )
+            if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
+                render.notice(
+                    f"Not saved. Your answers are kept in {path}; run 'peerjournal log' to finish."
+                )
             return None
     except logflow.Interrupted:
         _stopped(flow)
-    record = _save(new, db, lambda: drafts.save(flow.draft, path))
+    record = _save(new, db, flow.draft, lambda: drafts.save(flow.draft, path))
     drafts.discard(path)
     render.saved(record.id, logflow.feedback(new, guide))
     return record
@@ -250,9 +259,15 @@ def _offer_pending(flow: logflow.GuidedFlow) -> None:
 
 def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
     if flow.typed:
-        drafts.save(flow.draft, flow.draft_file)
+        render.notice("\nStopped.")
+        if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, flow.draft_file)):
+            render.notice(
+                f"What you typed is kept in {flow.draft_file}; run 'peerjournal log' to finish it."
+            )
+    elif flow.draft_file.exists():
+        # Stopped at the offer to resume: the unfinished entry from before is untouched.
         render.notice(
-            f"\nStopped. What you typed is kept in {flow.draft_file}; "
+            f"\nStopped. Your unfinished entry is still kept in {flow.draft_file}; "
             "run 'peerjournal log' to finish it."
         )
     else:
@@ -260,25 +275,18 @@ def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _save(new: NewEntry, db: str | None, keep: Callable[[], Path]) -> EntryRecord:
+def _save(new: NewEntry, db: str | None, draft: Draft, keep: Callable[[], Path]) -> EntryRecord:
     """Save the entry in one transaction; if that fails, keep every word and say where."""
     from peerjournal.journal import open_journal
 
     try:
         with open_journal(db) as journal:
             return journal.add_entry(new)
-    except BaseException as failure:
-        try:
-            where = keep()
-        except DraftNotKept as lost:
-            if not isinstance(failure, PeerJournalError):
-                raise
-            # Say why the save failed, and hand the words back on stdout.
-            failure.unsaved_text = lost.unsaved_text
-            render.notice("Your entry was not saved, and no draft could be written either.")
-            raise failure from None
-        render.notice(
-            f"Your entry was not saved. Everything you wrote is kept in {where}; "
-            "run 'peerjournal log' to try again."
-        )
+    except BaseException:
+        where = logflow.keep_or_show(draft, keep)
+        if where is not None:
+            render.notice(
+                f"Your entry was not saved. Everything you wrote is kept in {where}; "
+                "run 'peerjournal log' to try again."
+            )
         raise

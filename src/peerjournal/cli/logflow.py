@@ -295,6 +295,22 @@ def missing_input(draft: Draft) -> str | None:
 
 # --- the guided steps ---------------------------------------------------------
 
+
+def input_is_waiting() -> bool:
+    """Whether more typed or pasted input is already waiting to be read (POSIX terminals).
+
+    A terminal hands over one line per read, so the rest of a paste is still
+    waiting when its first blank line arrives.
+    """
+    import select
+
+    try:
+        ready, _, _ = select.select([sys.stdin], [], [], 0.05)
+    except (OSError, ValueError):
+        return False
+    return bool(ready)
+
+
 STEPS = 8  # the ninth, the summary and save, has no number on screen
 
 
@@ -314,7 +330,9 @@ class GuidedFlow:
     editing: bool = False
     strict_privacy: bool = False
     typed: bool = False
+    unkept: bool = False
     read: Callable[[str], str] = render.ask
+    more_waiting: Callable[[], bool] = lambda: input_is_waiting()
 
     def run(self) -> None:
         steps: list[tuple[str, Callable[[], None]]] = [
@@ -337,14 +355,29 @@ class GuidedFlow:
     # Saving and reading ------------------------------------------------------
 
     def keep(self) -> None:
-        if self.typed:
-            drafts.save(self.draft, self.draft_file)
+        if self.typed and not self.unkept:
+            try:
+                drafts.save(self.draft, self.draft_file)
+            except drafts.DraftNotKept as exc:
+                # Said once; the answers stay in memory, and are shown back at the
+                # end if the entry cannot be saved either.
+                self.unkept = True
+                render.notice(f"{exc} You can carry on: the entry is saved at the end.")
 
     def line(self, prompt: str, *, exact: bool = False) -> str:
-        try:
-            answer = self.read(prompt)
-        except (KeyboardInterrupt, EOFError):
-            raise Interrupted from None
+        from peerjournal.journal import checked_text
+
+        while True:
+            try:
+                answer = self.read(prompt)
+            except (KeyboardInterrupt, EOFError):
+                raise Interrupted from None
+            try:
+                checked_text(answer, "That line")
+                break
+            except InvalidValue as exc:
+                # Asked again at once: such text could not be kept in the draft either.
+                render.hint(f"  {exc}")
         if answer.strip():
             self.typed = True
         return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
@@ -454,6 +487,11 @@ class GuidedFlow:
         while True:
             answer = self.line("  > ", exact=True)
             if not answer.strip():
+                # A blank line ends the answer, unless more text is already on its
+                # way: then it is a paragraph break inside pasted text.
+                if lines and self.more_waiting():
+                    lines.append("")
+                    continue
                 break
             lines.append(answer)
             setattr(self.draft, field_name, "\n".join(lines))
@@ -571,6 +609,19 @@ class GuidedFlow:
 
     def confirm_save(self) -> bool:
         return self.choose("  Save this entry? [Y/n] ", "yn", default="y") == "y"
+
+
+def keep_or_show(draft: Draft, keep: Callable[[], Path]) -> Path | None:
+    """Keep the draft where `keep` writes it; if even that fails, show its text back.
+
+    Returns where it was kept, or None when it is only on screen now.
+    """
+    try:
+        return keep()
+    except drafts.DraftNotKept as exc:
+        render.notice(str(exc))
+        render.draft_text(draft)
+        return None
 
 
 def keep_after_failure(draft: Draft, *, reuse: Path | None) -> Path:

@@ -11,8 +11,10 @@ from typing import Annotated
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import app
+from peerjournal.cli.app import app, settings
 from peerjournal.cli.editor import open_in_editor
+from peerjournal.errors import InvalidValue
+from peerjournal.glance import principle_glance
 from peerjournal.principles import load_guide
 
 _ACTIONS = ("path", "customize")
@@ -20,6 +22,7 @@ _ACTIONS = ("path", "customize")
 
 @app.command("principles")
 def principles_command(
+    ctx: typer.Context,
     slug: Annotated[
         str | None,
         typer.Argument(
@@ -43,20 +46,23 @@ def principles_command(
     guide = load_guide()
     if slug is None:
         if as_json:
-            data = {
+            listing = {
                 "path": str(guide.path),
                 "source": guide.source,
                 "principles": [_principle_json(p) for p in guide.principles],
             }
-            typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            typer.echo(json.dumps(listing, indent=2, ensure_ascii=False))
         else:
             render.principles_list(guide)
         return
     principle = guide.find(slug)
+    own = principle_glance(paths.database_location(settings(ctx).db), principle.slug)
     if as_json:
-        typer.echo(json.dumps(_principle_json(principle), indent=2, ensure_ascii=False))
+        data = _principle_json(principle)
+        data["yours"] = asdict(own) if own is not None else None
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
     else:
-        render.principle_detail(principle)
+        render.principle_detail(principle, own)
 
 
 def _principle_json(principle: object) -> dict[str, object]:
@@ -71,8 +77,15 @@ def _customize() -> None:
         render.notice(f"You already have your own guide; it was left as it is: {target}")
     else:
         source = paths.default_guide_path()
-        paths.ensure_private_dir(target.parent)
-        shutil.copyfile(source, target)
+        try:
+            paths.ensure_private_dir(target.parent)
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            raise InvalidValue(
+                f"Your own copy of the guide could not be made at {target} "
+                f"({exc.strerror or exc}); check that folder, or choose another with "
+                "PEERJOURNAL_HOME."
+            ) from None
         render.notice("Your own copy of the guide is ready. Edit it to fit your practice.")
     typer.echo(str(target))
     if sys.stdin.isatty() and sys.stdout.isatty():

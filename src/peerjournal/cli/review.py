@@ -115,6 +115,11 @@ def review_command(
         typer.echo(json.dumps(reviewing.review_json(result), indent=2, ensure_ascii=False))
     elif markdown:
         _write_markdown(file, text)
+        if not include_notes and not shared and result.conversations:
+            render.notice(
+                "No reflection from this week is marked for sharing, so the summary has the "
+                "numbers only. Choose some with: peerjournal share ID"
+            )
     else:
         render.review_screen(result, reflections, total)
         if sys.stdin.isatty() and sys.stderr.isatty():

@@ -1,0 +1,69 @@
+"""The benchmark's journal builder makes journals the real code reads as its own."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from benchmarks.journal_builder import build_journal, write_jrnl_journal
+
+from peerjournal.journal import NewEntry, open_journal, search_entries
+from peerjournal.paths import default_guide_path
+from peerjournal.principles import parse_guide
+
+END = date(2026, 3, 1)
+
+
+def test_built_journal_opens_with_every_entry_rating_and_tag(tmp_path: Path) -> None:
+    path = tmp_path / "built.db"
+    build_journal(path, 50, 10, end=END)
+    slugs = [p.slug for p in parse_guide(default_guide_path())]
+
+    with open_journal(str(path), write=False) as journal:
+        entries = [journal.get_entry(number) for number in range(1, 51)]
+
+    assert [e.occurred_at for e in entries] == sorted(e.occurred_at for e in entries)
+    assert entries[0].local_date == "2026-02-20"
+    assert entries[-1].local_date == "2026-03-01"
+    for entry in entries:
+        assert entry.local_time.date().isoformat() == entry.local_date
+        assert [r.slug for r in entry.ratings] == slugs
+        assert all(1 <= r.score <= 5 for r in entry.ratings)
+        assert 200 <= len(entry.what_happened + entry.so_what + entry.now_what) <= 800
+    assert len({e.uid for e in entries}) == 50
+    assert any(e.tags for e in entries)
+
+
+def test_built_journal_is_indexed_for_search(tmp_path: Path) -> None:
+    path = tmp_path / "built.db"
+    build_journal(path, 50, 10, end=END)
+
+    with open_journal(str(path), write=False) as journal:
+        seventh = journal.get_entry(7)
+        phrase = " ".join(seventh.so_what.split()[:5])
+        hits = search_entries(journal, f'"{phrase}"', limit=50)
+
+    assert 7 in [hit.id for hit in hits]
+
+
+def test_built_journal_can_take_a_new_entry_through_the_service(tmp_path: Path) -> None:
+    path = tmp_path / "built.db"
+    build_journal(path, 5, 2, end=END)
+    new = NewEntry(occurred_at=datetime(2026, 3, 2, 12, tzinfo=UTC), mode="phone", so_what="x")
+
+    with open_journal(str(path)) as journal:
+        saved = journal.add_entry(new)
+
+    assert saved.id == 6
+
+
+def test_jrnl_journal_has_one_dated_heading_per_entry(tmp_path: Path) -> None:
+    path = tmp_path / "journal.txt"
+    write_jrnl_journal(path, 20, 5, end=END)
+
+    headings = re.findall(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d)\] \S", path.read_text(), re.MULTILINE)
+
+    assert len(headings) == 20
+    assert headings == sorted(headings)
+    assert headings[-1].startswith("2026-03-01")
