@@ -39,6 +39,7 @@ class JournalGroup(TyperGroup):
         "backup",
         "restore",
         "forget",
+        "encrypt",
         "path",
     )
 
