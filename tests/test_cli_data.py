@@ -133,6 +133,23 @@ def test_a_malformed_import_names_the_record_and_writes_nothing(
     assert "There is no file" in result.stderr
 
 
+@pytest.mark.parametrize("field", ["what_happened", "tags"])
+def test_an_import_with_text_sqlite_cannot_hold_is_refused_plainly(
+    run: RunCli, tmp_path: Path, journal_home: Path, field: str
+) -> None:
+    fill(2, str(tmp_path / "other.db"))
+    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    # A "\udcff" escape is valid JSON but names half of a character.
+    data["entries"][1][field] = ["bad \udcff"] if field == "tags" else "bad \udcff"
+    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", str(tmp_path / "e.json"))
+    assert result.exit_code == 1, result.output
+    assert "entry 2" in result.stderr and "not valid text" in result.stderr
+    assert "Traceback" not in result.output
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(0,)]
+
+
 def test_import_shows_a_progress_bar_only_on_a_terminal(
     run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

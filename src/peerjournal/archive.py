@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from peerjournal.errors import InvalidValue, PeerJournalError
-from peerjournal.journal import EntryFilter
+from peerjournal.journal import EntryFilter, checked_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -439,11 +439,20 @@ def _text(
     value = item.get(key, "" if empty else None)
     if not isinstance(value, str):
         raise _Invalid(f"'{key}' must be text")
+    _storable(value, f"'{key}'")
     if not empty and not value:
         raise _Invalid(f"'{key}' must not be empty")
     if limit is not None and len(value) > limit:
         raise _Invalid(f"'{key}' is longer than {limit} characters")
     return value
+
+
+def _storable(value: str, what: str) -> None:
+    """Refuse text SQLite cannot hold (lone surrogates, from a \\udcXX escape in JSON)."""
+    try:
+        checked_text(value, what)
+    except InvalidValue:
+        raise _Invalid(f"{what} holds characters that are not valid text") from None
 
 
 def _optional_text(item: Mapping[str, Any], key: str, *, limit: int | None = None) -> str | None:
@@ -522,6 +531,7 @@ def _entry_from_json(item: Any) -> _EntryRecord:
     for tag in _list(item, "tags"):
         if not isinstance(tag, str) or not tag or len(tag) > 64:
             raise _Invalid("each tag must be text of 1 to 64 characters")
+        _storable(tag, "a tag")
         tags.append(tag)
     edits = []
     for edit in _list(item, "edits"):
