@@ -384,3 +384,35 @@ def test_forget_clears_words_and_keeps_the_numbers(journal_home: Path) -> None:
     conn.close()
     assert edits == [(3,)]
     assert found == [(3,)]
+
+
+def import_into_empty(tmp_path: Path, path: Path) -> archive.MalformedImport:
+    """Import `path` into a new journal, expecting a plain refusal and nothing written."""
+    with (
+        pytest.raises(archive.MalformedImport, match="Nothing was imported") as caught,
+        open_journal(str(tmp_path / "b.db")) as journal,
+    ):
+        archive.import_file(journal.session, path)
+    assert count_entries(str(tmp_path / "b.db")) == 0
+    return caught.value
+
+
+HEADER = '{"format": "peerjournal", "format_version": 1, '
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (HEADER + '"entries": [' + "[" * 100_000 + "]" * 100_000 + "]}", "too deeply"),
+        (HEADER + '"extra": ' + "[" * 100_000 + "]" * 100_000 + ', "entries": []}', "too deeply"),
+        (HEADER + '"entries": [{"minutes": ' + "1" * 5000 + "}]}", "number too long"),
+        ('{"format_version": ' + "9" * 5000 + "}", "number too long"),
+    ],
+    ids=["deep-entry", "deep-header", "long-number-in-entry", "long-number-in-header"],
+)
+def test_json_the_parser_cannot_hold_is_refused_plainly(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    assert expected in str(import_into_empty(tmp_path, path))

@@ -704,6 +704,11 @@ class _JsonStream:
                     continue
                 line = self.lines_before + self.buffer.count("\n", 0, exc.pos)
                 raise _BrokenJson(line, f"the JSON is broken ({exc.msg})") from None
+            except RecursionError:
+                raise _BrokenJson(self.line, "it nests lists or objects too deeply") from None
+            except ValueError:
+                # Python refuses to read integers of thousands of digits.
+                raise _BrokenJson(self.line, "it holds a number too long to read") from None
             # A number may continue past what has been read so far.
             if end == len(self.buffer) and self._more():
                 continue
