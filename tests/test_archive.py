@@ -416,3 +416,22 @@ def test_json_the_parser_cannot_hold_is_refused_plainly(
     path = tmp_path / "hostile.json"
     path.write_text(text, encoding="utf-8")
     assert expected in str(import_into_empty(tmp_path, path))
+
+
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00Z"]
+)
+def test_a_moment_at_the_edge_of_the_calendar_is_named_not_a_crash(
+    tmp_path: Path, moment: str
+) -> None:
+    path = broken_export(tmp_path, lambda d: d["entries"][1].update(occurred_at=moment))
+    assert "entry 2" in str(import_into_empty(tmp_path, path))
+
+    rows = list(csv.DictReader(io.StringIO(csv_text(str(tmp_path / "a.db")))))
+    rows[0]["occurred_at"] = moment
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    (tmp_path / "edge.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
+    assert "line 2: 'occurred_at'" in str(import_into_empty(tmp_path, tmp_path / "edge.csv"))

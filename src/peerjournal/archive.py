@@ -476,11 +476,19 @@ def _moment(item: Mapping[str, Any], key: str, *, optional: bool = False) -> dat
         return None
     try:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise _Invalid(f"'{key}' must be a date and time with its UTC offset")
-    return moment.astimezone(UTC)
+        if moment is not None and moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+            # A day's margin at both ends of the calendar, so that shifting the
+            # moment by any UTC offset to show it never falls off the calendar.
+            if _FIRST_DAY <= moment.date() <= _LAST_DAY:
+                return moment
+    except (ValueError, OverflowError):
+        pass
+    raise _Invalid(f"'{key}' must be a date and time with its UTC offset")
+
+
+_FIRST_DAY = date.min + timedelta(days=1)
+_LAST_DAY = date.max - timedelta(days=1)
 
 
 def _day(value: Any, key: str) -> str:
