@@ -435,3 +435,29 @@ def test_a_moment_at_the_edge_of_the_calendar_is_named_not_a_crash(
     writer.writerows(rows)
     (tmp_path / "edge.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
     assert "line 2: 'occurred_at'" in str(import_into_empty(tmp_path, tmp_path / "edge.csv"))
+
+
+def test_a_one_megabyte_reflection_survives_the_csv(tmp_path: Path) -> None:
+    long = "I listened. " * 90_000
+    with open_journal(str(tmp_path / "a.db")) as journal:
+        journal.add_entry(
+            NewEntry(
+                occurred_at=datetime(2026, 11, 2, 9, tzinfo=UTC), mode="text", what_happened=long
+            )
+        )
+    (tmp_path / "a.csv").write_text(csv_text(str(tmp_path / "a.db")), encoding="utf-8")
+    with open_journal(str(tmp_path / "b.db")) as journal:
+        assert archive.import_file(journal.session, tmp_path / "a.csv").added == 1
+    with sqlite3.connect(tmp_path / "b.db") as conn:
+        assert conn.execute("SELECT what_happened FROM entry").fetchone() == (long,)
+    conn.close()
+
+
+def test_a_csv_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    sample(str(tmp_path / "a.db"), 2)
+    lines = csv_text(str(tmp_path / "a.db")).split("\r\n")
+    lines[0] += ",empathy"
+    lines[1:3] = [line + ",2" for line in lines[1:3]]
+    (tmp_path / "twice.csv").write_text("\r\n".join(lines), encoding="utf-8", newline="")
+    refused = import_into_empty(tmp_path, tmp_path / "twice.csv")
+    assert "line 1: the column 'empathy' appears more than once" in str(refused)

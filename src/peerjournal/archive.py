@@ -58,6 +58,7 @@ CSV_BASE_COLUMNS = (
     "tags",
 )
 CSV_NOTE_PREFIX = "note: "
+LONGEST_CSV_CELL = 2**31 - 1
 
 
 class MalformedImport(PeerJournalError):
@@ -776,8 +777,22 @@ def _import_csv(
                 raise MalformedImport(path, f"line {number}", "it is not UTF-8 text") from None
             yield text.removeprefix("\ufeff") if number == 1 else text
 
+    # The csv module stops at cells of 128 KiB; a long reflection is longer than that.
+    csv.field_size_limit(max(csv.field_size_limit(), LONGEST_CSV_CELL))
     reader = csv.DictReader(lines())
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+        for row in _csv_entries(reader, path, header, names):
+            importer.entry(row)
+    except csv.Error as exc:
+        where = f"line {reader.line_num}"
+        raise MalformedImport(path, where, f"the CSV is broken ({exc})") from None
+    progress(read)
+
+
+def _csv_entries(
+    reader: csv.DictReader[str], path: Path, header: Sequence[str], names: Mapping[str, str]
+) -> Iterator[_EntryRecord]:
     missing = [c for c in ("occurred_at", "utc_offset", "mode") if c not in header]
     if missing:
         raise MalformedImport(
@@ -786,6 +801,9 @@ def _import_csv(
             "it is neither a peerjournal JSON export nor a CSV with the columns "
             + ", ".join(missing),
         )
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise MalformedImport(path, "line 1", f"the column '{twice[0]}' appears more than once")
     principles = [
         c for c in header if c not in CSV_BASE_COLUMNS and not c.startswith(CSV_NOTE_PREFIX)
     ]
@@ -799,11 +817,11 @@ def _import_csv(
         try:
             if None in row:
                 raise _Invalid("it has more cells than the header")
-            importer.entry(_entry_from_csv(row, principles, names))
+            record = _entry_from_csv(row, principles, names)
         except _Invalid as exc:
             raise MalformedImport(path, f"line {start}", str(exc)) from None
+        yield record
         start = reader.line_num + 1
-    progress(read)
 
 
 def _cell_number(row: Mapping[str, str | None], key: str, low: int, high: int) -> int | None:
