@@ -461,3 +461,11 @@ def test_a_csv_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
     (tmp_path / "twice.csv").write_text("\r\n".join(lines), encoding="utf-8", newline="")
     refused = import_into_empty(tmp_path, tmp_path / "twice.csv")
     assert "line 1: the column 'empathy' appears more than once" in str(refused)
+
+
+def test_a_rated_principle_a_csv_could_not_carry_is_refused_in_json(tmp_path: Path) -> None:
+    def rename(data: dict[str, Any]) -> None:
+        data["entries"][2]["ratings"][0]["slug"] = "Open Mind"
+
+    refused = import_into_empty(tmp_path, broken_export(tmp_path, rename))
+    assert "entry 3" in str(refused) and "'Open Mind' is not a slug" in str(refused)

@@ -59,6 +59,9 @@ CSV_BASE_COLUMNS = (
 )
 CSV_NOTE_PREFIX = "note: "
 LONGEST_CSV_CELL = 2**31 - 1
+# What a rated principle may be called in either format: a CSV names it in a
+# column header, so a JSON import must not let in a name a CSV could not carry.
+_RATED_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 class MalformedImport(PeerJournalError):
@@ -525,9 +528,12 @@ def _entry_from_json(item: Any) -> _EntryRecord:
     for rating in _list(item, "ratings"):
         if not isinstance(rating, dict):
             raise _Invalid("each rating must be an object")
+        slug = _text(rating, "slug", limit=64, empty=False)
+        if not _RATED_SLUG.fullmatch(slug):
+            raise _Invalid(f"the principle '{slug}' is not a slug (like open-mind)")
         ratings.append(
             {
-                "slug": _text(rating, "slug", limit=64, empty=False),
+                "slug": slug,
                 "principle_name": _text(rating, "name", limit=200, empty=False),
                 "score": _whole(rating, "score", 1, 5, optional=False),
                 "note": _optional_text(rating, "note"),
@@ -808,7 +814,7 @@ def _csv_entries(
         c for c in header if c not in CSV_BASE_COLUMNS and not c.startswith(CSV_NOTE_PREFIX)
     ]
     for slug in principles:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", slug or ""):
+        if not _RATED_SLUG.fullmatch(slug or ""):
             raise MalformedImport(
                 path, "line 1", f"the column '{slug}' is not a principle slug or a known column"
             )
