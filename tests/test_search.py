@@ -75,6 +75,14 @@ def test_a_malformed_query_is_a_plain_error(query: str) -> None:
         found(query)
 
 
+def test_a_lone_star_is_no_word_and_never_blames_the_journal() -> None:
+    hope = add(1, "hope")
+    assert found("* hope **") == [hope]
+    for query in ("*", "**", " * "):
+        with pytest.raises(InvalidValue, match="Give a word to search for"):
+            found(query)
+
+
 def test_notes_aliases_and_tags_are_searched_too() -> None:
     by_note = add(
         1, "x", ratings=(RatingRecord("empathy", "Empathy", 4, "asked instead of assuming"),)

@@ -728,7 +728,9 @@ def search_query(text: str) -> str:
         stem = token.rstrip("*")
         star = token[len(stem) :]
         special = token.startswith('"') or token in "()" or token in _OPERATORS
-        if special or not stem or _BAREWORD.fullmatch(stem):
+        if not special and not stem:
+            continue  # a star with no word before it: FTS5 would read it as a command
+        if special or _BAREWORD.fullmatch(stem):
             parts.append(token)
         else:
             parts.append(f'"{stem}"{star}')
