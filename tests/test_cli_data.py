@@ -68,6 +68,49 @@ def test_export_json_to_the_screen_and_to_a_private_file(run: RunCli, tmp_path: 
     assert json.loads(target.read_text(encoding="utf-8"))["entries"] == data["entries"]
 
 
+def test_export_never_replaces_a_file_unless_told(run: RunCli, tmp_path: Path) -> None:
+    fill()
+    target = tmp_path / "letter.txt"
+    target.write_text("A letter I am still writing", encoding="utf-8")
+    refused = run("export", "-o", str(target))
+    assert refused.exit_code == 1, refused.output
+    assert "already exists" in refused.stderr and "--overwrite" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "A letter I am still writing"
+
+    replaced = run("export", "-o", str(target), "--overwrite")
+    assert replaced.exit_code == 0, replaced.output
+    assert f"Replaced {target} with 3 entries" in replaced.stderr
+    assert len(json.loads(target.read_text(encoding="utf-8"))["entries"]) == 3
+
+
+def test_export_writes_through_a_link_and_into_a_pipe(run: RunCli, tmp_path: Path) -> None:
+    fill()
+    (tmp_path / "real.json").write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "real.json")
+    result = run("export", "-o", str(link), "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert len(json.loads((tmp_path / "real.json").read_text(encoding="utf-8"))["entries"]) == 3
+
+    # A named pipe (like /dev/stdout or a shell's >(gzip)) is written to, not replaced by a file.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", f"print(len(open({str(pipe)!r}).read()))"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        result = run("export", "-o", str(pipe))
+        assert result.exit_code == 0, result.output
+        assert int(reader.communicate(timeout=30)[0]) > 100
+    finally:
+        reader.kill()
+        reader.wait()
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
 def test_export_csv_file_opens_cleanly_in_a_spreadsheet(run: RunCli, tmp_path: Path) -> None:
     fill()
     target = tmp_path / "journal.csv"

@@ -65,22 +65,46 @@ def _filter(since: str | None, until: str | None, tag: str | None) -> EntryFilte
     return EntryFilter(since=first, until=last, tag=tag)
 
 
+def _is_stream(path: Path) -> bool:
+    """Whether `path` is a pipe or a device (/dev/stdout, a named pipe): written in place."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 @contextmanager
-def _private_output(path: Path, encoding: str) -> Iterator[TextIO]:
-    """A new 0600 file, written under a temporary name and put in place when complete."""
-    if not path.parent.is_dir():
-        raise InvalidValue(f"The folder {path.parent} does not exist; create it first.")
+def _private_output(path: Path, encoding: str, *, overwrite: bool) -> Iterator[TextIO]:
+    """A new 0600 file, written under a temporary name and put in place when complete.
+
+    An existing file is replaced only with `overwrite`; a symbolic link is
+    followed, so the file it points to is replaced and the link kept. A pipe
+    or a device is simply written to.
+    """
     if path.is_dir():
         raise InvalidValue(f"{path} is a folder; give a file name, for example {path}/journal.json")
-    tmp = path.with_name(f".{path.name}.partial-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    if _is_stream(path):
+        with path.open("w", encoding=encoding, newline="") as stream:
+            yield stream
+        return
+    target = Path(os.path.realpath(path))
+    if target.exists() and not overwrite:
+        raise InvalidValue(
+            f"{path} already exists; give another file name, or add --overwrite to replace it."
+        )
+    if not target.parent.is_dir():
+        raise InvalidValue(f"The folder {target.parent} does not exist; create it first.")
+    tmp = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise InvalidValue(
+            f"{path} cannot be written ({exc.strerror}); choose another place."
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         tmp.chmod(0o600)
-        tmp.replace(path)
+        tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -99,8 +123,8 @@ def export_command(
             ),
         ),
     ] = ExportFormat.json,
-    output: Annotated[
-        Path | None,
+    output_name: Annotated[
+        str | None,
         typer.Option(
             "--output",
             "-o",
@@ -108,6 +132,10 @@ def export_command(
             help="Write to this file (readable only by you) instead of the screen.",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="Replace the --output file if it already exists."),
+    ] = False,
     since: SinceOption = None,
     until: UntilOption = None,
     tag: TagOption = None,
@@ -117,12 +145,15 @@ def export_command(
     from peerjournal.journal import open_journal
 
     where = _filter(since, until, tag)
+    output = Path(output_name) if output_name is not None else None
+    replacing = output is not None and not _is_stream(output) and output.exists()
     # A spreadsheet opened from a file needs the byte-order mark to read UTF-8
     # (Excel assumes a local code page otherwise); a pipe is better without it.
     encoding = "utf-8-sig" if fmt is ExportFormat.csv else "utf-8"
+    # The output first: a name already taken is said before any passphrase is asked.
     with (
+        _private_output(output, encoding, overwrite=overwrite) if output else _stdout() as handle,
         open_journal(settings(ctx).db, write=False) as journal,
-        _private_output(output, encoding) if output else _stdout() as handle,
     ):
         if fmt is ExportFormat.json:
             count = archive.export_json(journal.session, handle, where)
@@ -133,10 +164,15 @@ def export_command(
         else:
             count = archive.export_markdown(journal.session, handle, where)
     entries = "1 entry" if count == 1 else f"{count} entries"
-    if output:
-        render.notice(f"Exported {entries} to {output}. It is readable only by you; keep it safe.")
-    else:
+    if output is None:
         render.notice(f"Exported {entries}.")
+    elif _is_stream(output):
+        render.notice(f"Exported {entries} to {output}.")
+    else:
+        said = (
+            f"Replaced {output} with {entries}" if replacing else f"Exported {entries} to {output}"
+        )
+        render.notice(f"{said}. It is readable only by you; keep it safe.")
 
 
 @contextmanager
@@ -177,8 +213,8 @@ def import_command(
 @app.command("backup")
 def backup_command(
     ctx: typer.Context,
-    dest: Annotated[
-        Path | None,
+    dest_name: Annotated[
+        str | None,
         typer.Argument(
             metavar="[DEST]",
             help=(
@@ -191,6 +227,7 @@ def backup_command(
     """Make a safe copy of your journal, even while peerjournal is in use elsewhere."""
     from peerjournal import archive, db
 
+    dest = Path(dest_name) if dest_name is not None else None
     target = archive.backup(paths.database_location(settings(ctx).db), dest)
     typer.echo(str(target))
     kept = f" Only the newest {db.KEEP_BACKUPS} are kept in that folder." if dest is None else ""
