@@ -111,6 +111,17 @@ def test_export_writes_through_a_link_and_into_a_pipe(run: RunCli, tmp_path: Pat
     assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
+@pytest.mark.parametrize("command", ["export -o", "backup"])
+def test_a_name_ending_in_a_slash_is_a_folder_that_must_exist(
+    run: RunCli, tmp_path: Path, command: str
+) -> None:
+    fill()
+    result = run(*command.split(), f"{tmp_path / 'usb'}/")
+    assert result.exit_code == 1, result.output
+    assert f"The folder {tmp_path / 'usb'} does not exist" in result.stderr
+    assert not (tmp_path / "usb").exists()
+
+
 def test_export_csv_file_opens_cleanly_in_a_spreadsheet(run: RunCli, tmp_path: Path) -> None:
     fill()
     target = tmp_path / "journal.csv"

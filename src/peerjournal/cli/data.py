@@ -65,6 +65,14 @@ def _filter(since: str | None, until: str | None, tag: str | None) -> EntryFilte
     return EntryFilter(since=first, until=last, tag=tag)
 
 
+def _given_path(raw: str) -> Path:
+    """The path as typed; one ending in / names a folder, which must then exist."""
+    path = Path(raw)
+    if raw.endswith(("/", os.sep)) and not path.is_dir():
+        raise InvalidValue(f"The folder {path} does not exist; create it first.")
+    return path
+
+
 def _is_stream(path: Path) -> bool:
     """Whether `path` is a pipe or a device (/dev/stdout, a named pipe): written in place."""
     return path.exists() and not path.is_file() and not path.is_dir()
@@ -145,7 +153,7 @@ def export_command(
     from peerjournal.journal import open_journal
 
     where = _filter(since, until, tag)
-    output = Path(output_name) if output_name is not None else None
+    output = _given_path(output_name) if output_name is not None else None
     replacing = output is not None and not _is_stream(output) and output.exists()
     # A spreadsheet opened from a file needs the byte-order mark to read UTF-8
     # (Excel assumes a local code page otherwise); a pipe is better without it.
@@ -227,7 +235,7 @@ def backup_command(
     """Make a safe copy of your journal, even while peerjournal is in use elsewhere."""
     from peerjournal import archive, db
 
-    dest = Path(dest_name) if dest_name is not None else None
+    dest = _given_path(dest_name) if dest_name is not None else None
     target = archive.backup(paths.database_location(settings(ctx).db), dest)
     typer.echo(str(target))
     kept = f" Only the newest {db.KEEP_BACKUPS} are kept in that folder." if dest is None else ""
