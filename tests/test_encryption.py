@@ -329,6 +329,34 @@ def test_the_passphrase_is_typed_unseen_in_a_terminal(journal_home: Path) -> Non
     assert plain_text_files(journal_home, MARKER) == []
 
 
+def test_ctrl_c_at_a_question_stops_with_130_and_changes_nothing(journal_home: Path) -> None:
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    env.pop(encryption.ENV_PASSPHRASE, None)
+
+    def interrupt(*args: str, at: str) -> pexpect.spawn[str]:
+        child = pexpect.spawn(
+            sys.executable, ["-m", "peerjournal", *args], env=env, encoding="utf-8", timeout=60
+        )
+        child.expect_exact(at)
+        child.sendintr()
+        child.expect_exact("Stopped. Nothing was changed.")
+        child.expect(pexpect.EOF)
+        child.close()
+        return child
+
+    subprocess.run(
+        [sys.executable, "-m", "peerjournal", "log", "--note", "kept", "--no-input"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    journal = journal_home / "journal.db"
+    before = journal.read_bytes()
+    assert interrupt("encrypt", at="New passphrase").exitstatus == 130
+    assert interrupt("forget", "--before", "tomorrow", at="[y/N]").exitstatus == 130
+    assert journal.read_bytes() == before
+
+
 def test_reading_the_guide_never_asks_for_the_passphrase(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:

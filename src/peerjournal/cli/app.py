@@ -14,12 +14,13 @@ from peerjournal import __version__
 from peerjournal.errors import PeerJournalError
 
 EXIT_USER_ERROR = 1
+EXIT_INTERRUPTED = 130
 
 
 class JournalGroup(TyperGroup):
     """The one exit point for problems the user can fix: `Error: ...` on stderr, exit 1.
 
-    Usage errors stay Typer's (exit 2) and Ctrl-C is Typer's exit 130. Any
+    Usage errors stay Typer's (exit 2); Ctrl-C is exit 130, at a question too. Any
     other exception is a bug and keeps its traceback, without local variables.
     """
 
@@ -55,6 +56,12 @@ class JournalGroup(TyperGroup):
 
             render.error(str(exc))
             raise typer.Exit(EXIT_USER_ERROR) from None
+        except typer.Abort:
+            # Ctrl-C (or Ctrl-D) at a question: every question comes before any change.
+            from peerjournal import render
+
+            render.notice("\nStopped. Nothing was changed.")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 app = typer.Typer(
