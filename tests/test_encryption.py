@@ -204,6 +204,28 @@ def test_a_backup_of_an_encrypted_journal_is_encrypted_and_restores(
     assert "passphrase does not open" in refused.stderr
 
 
+def test_an_encrypted_backup_restored_into_a_plain_journal_names_the_backup(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    other = str(tmp_path / "laptop.db")
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+    assert run("--db", other, "log", "--note", "On the old laptop", "--no-input").exit_code == 0
+    assert run("--db", other, "encrypt").exit_code == 0
+    assert run("--db", other, "backup", str(tmp_path / "copy.db")).exit_code == 0
+    monkeypatch.delenv(encryption.ENV_PASSPHRASE)
+    log(run, "On the new laptop")
+
+    refused = run("restore", str(tmp_path / "copy.db"))
+    assert refused.exit_code == 1, refused.output
+    assert f"{tmp_path / 'copy.db'} is encrypted" in refused.stderr
+    assert ".restore-" not in refused.stderr
+
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
+    restored = run("restore", str(tmp_path / "copy.db"))
+    assert restored.exit_code == 0, restored.output
+    assert [e["what_happened"] for e in entries(run)] == ["On the old laptop"]
+
+
 def test_a_plain_backup_restored_into_an_encrypted_journal_stays_locked(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path, tmp_path: Path
 ) -> None:

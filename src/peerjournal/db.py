@@ -537,6 +537,9 @@ def restore(location: str, source: Path) -> Restored:
         raise DatabaseError(f"There is no file {source} to restore from.")
     if source.resolve() == live.resolve():
         raise DatabaseError(f"{source} is the journal itself; choose a backup file to restore.")
+    # An encrypted backup: ask for (or refuse) the passphrase naming the backup,
+    # not the temporary copy it is checked in.
+    _sqlite_key(source)
     ensure_private_dir(live.parent)
     staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
     locked = live.with_name(f".{live.name}.restore-locked-{os.getpid()}")
