@@ -303,6 +303,8 @@ def _bring_up_to_date(database: Database) -> None:
         found = _sqlite_inspect_file(database.path)
         if found is not None and found > LATEST_VERSION:
             raise _too_new(database.location, found)
+        if found == LATEST_VERSION:
+            return  # the usual case, already read from the file: nothing more to ask
     version = _schema_state(database)
     if version == LATEST_VERSION:
         return
