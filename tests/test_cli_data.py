@@ -451,3 +451,14 @@ def test_forget_asks_on_a_terminal_and_respects_no(journal_home: Path) -> None:
     assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry WHERE peer IS NULL") == [
         (2,)
     ]
+
+
+def test_forget_refuses_a_day_in_the_future(run: RunCli, journal_home: Path) -> None:
+    saved = run("log", "--note", "Words to keep.", "--no-input")
+    assert saved.exit_code == 0, saved.output
+    result = run("forget", "--before", "2999-01-01", "--yes")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: --before 2999-01-01 is in the future")
+    assert rows(journal_home / "journal.db", "SELECT what_happened FROM entry") == [
+        ("Words to keep.",)
+    ]

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TextIO
@@ -288,6 +288,13 @@ def forget_command(
 
     day = _day(before, "--before")
     assert day is not None
+    # A mistyped year must not clear this year's stories: tomorrow (to include
+    # today) is as far as forget goes.
+    if day > date.today() + timedelta(days=1):
+        raise InvalidValue(
+            f"--before {day} is in the future; forget clears only entries from before a day "
+            "that has come. Use today's date, or tomorrow's to include today."
+        )
     location = settings(ctx).db
     with open_journal(location, write=False) as journal:
         count = archive.count_forgettable(journal.session, day)
