@@ -462,3 +462,16 @@ def test_forget_refuses_a_day_in_the_future(run: RunCli, journal_home: Path) -> 
     assert rows(journal_home / "journal.db", "SELECT what_happened FROM entry") == [
         ("Words to keep.",)
     ]
+
+
+def test_an_import_whose_entries_are_not_a_list_is_refused(
+    run: RunCli, tmp_path: Path, journal_home: Path
+) -> None:
+    fill(1, str(tmp_path / "other.db"))
+    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    data["entries"] = {"first": data["entries"][0]}
+    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", str(tmp_path / "e.json"))
+    assert result.exit_code == 1, result.output
+    assert "'entries' must be a list" in result.stderr

@@ -636,6 +636,9 @@ def _import_json(importer: _Importer, path: Path, handle: IO[bytes], progress: P
         if counters["entries"]:
             where += f", after entry {counters['entries']}"
         raise fail(where, exc.problem) from None
+    for key in ("entries", "intentions"):
+        if key in header:  # present, but not streamed as a list
+            raise fail("the start", f"'{key}' must be a list")
     if not version:
         check_header()
 
