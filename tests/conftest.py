@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,8 @@ from typer.testing import CliRunner, Result
 
 from peerjournal import db, encryption
 from peerjournal.cli import app
+
+UseZone = Callable[[str], None]
 
 ISOLATED_VARIABLES = (
     "PEERJOURNAL_DB",
@@ -35,6 +39,27 @@ def journal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     encryption.begin_run(None, None)
     yield home
     db.dispose_all()
+
+
+@pytest.fixture
+def use_zone() -> Iterator[UseZone]:
+    """Switch the process's local time zone; the original zone comes back afterwards.
+
+    Done by hand rather than with monkeypatch, because time.tzset() must run again
+    after TZ is restored, and monkeypatch restores only after this fixture ends.
+    """
+    saved = os.environ.get("TZ")
+
+    def use(name: str) -> None:
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield use
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from peerjournal import render
 from peerjournal.journal import NewEntry, RatingRecord, ReviewQueries, Window, open_journal
-from tests.conftest import RunCli
+from tests.conftest import RunCli, UseZone
 
 CET = timezone(timedelta(hours=1))
 UNTIL = "2026-03-29"  # a Sunday
@@ -231,23 +230,6 @@ def test_a_single_entry_invents_no_trend(run: RunCli) -> None:
 # --- local days and daylight saving -------------------------------------------
 
 
-@pytest.fixture
-def local_zone() -> Iterator[Any]:
-    """Switch the process's time zone for one test and put it back after."""
-    before = os.environ.get("TZ")
-
-    def switch(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield switch
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
-
-
 @pytest.mark.parametrize(
     ("zone", "sunday"),
     [
@@ -258,9 +240,9 @@ def local_zone() -> Iterator[Any]:
     ],
 )
 def test_half_past_eleven_on_sunday_belongs_to_sunday(
-    run: RunCli, local_zone: Any, zone: str, sunday: str
+    run: RunCli, use_zone: UseZone, zone: str, sunday: str
 ) -> None:
-    local_zone(zone)
+    use_zone(zone)
     day = date.fromisoformat(sunday)
     late = datetime(day.year, day.month, day.day, 23, 30).astimezone()
     after_midnight = (

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -13,35 +10,13 @@ from hypothesis import strategies as st
 
 from peerjournal.dates import FUTURE_ALLOWANCE, iso_week_sunday, parse_day, parse_when
 from peerjournal.errors import InvalidValue
+from tests.conftest import UseZone
 
 PROPERTY_SETTINGS = settings(
     max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-
-UseZone = Callable[[str], None]
-
-
-@pytest.fixture
-def use_zone() -> Iterator[UseZone]:
-    """Switch the process's local time zone; the original zone comes back afterwards.
-
-    Done by hand rather than with monkeypatch, because time.tzset() must run again
-    after TZ is restored, and monkeypatch restores only after this fixture ends.
-    """
-    saved = os.environ.get("TZ")
-
-    def use(name: str) -> None:
-        os.environ["TZ"] = name
-        time.tzset()
-
-    yield use
-    if saved is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
 
 
 @pytest.fixture
