@@ -475,3 +475,17 @@ def test_an_import_whose_entries_are_not_a_list_is_refused(
     result = run("import", str(tmp_path / "e.json"))
     assert result.exit_code == 1, result.output
     assert "'entries' must be a list" in result.stderr
+
+
+def test_an_import_whose_local_day_contradicts_its_moment_is_refused(
+    run: RunCli, tmp_path: Path, journal_home: Path
+) -> None:
+    fill(1, str(tmp_path / "other.db"))
+    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    data["entries"][0]["local_date"] = "1999-01-01"
+    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", str(tmp_path / "e.json"))
+    assert result.exit_code == 1, result.output
+    assert "'local_date' does not match" in result.stderr
+    assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(0,)]

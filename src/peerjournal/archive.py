@@ -503,6 +503,11 @@ def _day(value: Any, key: str) -> str:
     raise _Invalid(f"'{key}' must be a date like 2026-11-20")
 
 
+def _local_day(occurred_at: datetime, offset: int) -> str:
+    """The calendar day where the conversation happened, as the journal buckets it."""
+    return (occurred_at + timedelta(minutes=offset)).date().isoformat()
+
+
 def _entry_from_json(item: Any) -> _EntryRecord:
     if not isinstance(item, dict):
         raise _Invalid("it is not an object")
@@ -510,7 +515,6 @@ def _entry_from_json(item: Any) -> _EntryRecord:
         "uid": _text(item, "uid", limit=32, empty=False),
         "occurred_at": _moment(item, "occurred_at"),
         "utc_offset": _whole(item, "utc_offset", -24 * 60, 24 * 60, optional=False),
-        "local_date": _day(item.get("local_date"), "local_date"),
         "logged_at": _moment(item, "logged_at"),
         "edited_at": _moment(item, "edited_at", optional=True),
         "mode": _text(item, "mode", limit=20, empty=False),
@@ -524,6 +528,11 @@ def _entry_from_json(item: Any) -> _EntryRecord:
     }
     if not isinstance(fields["shared"], bool):
         raise _Invalid("'shared' must be true or false")
+    # The local day follows from the moment and its offset; a file that says
+    # otherwise would show the same conversation on two different days.
+    fields["local_date"] = _local_day(fields["occurred_at"], fields["utc_offset"])
+    if item.get("local_date", fields["local_date"]) != fields["local_date"]:
+        raise _Invalid("'local_date' does not match occurred_at and utc_offset")
     ratings = []
     for rating in _list(item, "ratings"):
         if not isinstance(rating, dict):
@@ -856,7 +865,7 @@ def _entry_from_csv(
     offset = _cell_number(cell, "utc_offset", -24 * 60, 24 * 60)
     if offset is None:
         raise _Invalid("'utc_offset' must be a whole number of minutes")
-    local_date = (occurred_at + timedelta(minutes=offset)).date().isoformat()
+    local_date = _local_day(occurred_at, offset)
     shared = _YES.get(cell.get("shared", "").strip().lower())
     if shared is None:
         raise _Invalid("'shared' must be yes or no")
