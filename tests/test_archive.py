@@ -469,3 +469,24 @@ def test_a_rated_principle_a_csv_could_not_carry_is_refused_in_json(tmp_path: Pa
 
     refused = import_into_empty(tmp_path, broken_export(tmp_path, rename))
     assert "entry 3" in str(refused) and "'Open Mind' is not a slug" in str(refused)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"period_start": None}, "'period_start' must be a date"),
+        ({"period_start": "2026-11-23", "period_end": "2026-11-22"}, "comes after"),
+    ],
+)
+def test_an_intention_must_name_a_real_week(change: dict[str, Any], problem: str) -> None:
+    from peerjournal.archive import _intention_from_json, _Invalid
+
+    good = {
+        "period_start": "2026-11-16",
+        "period_end": "2026-11-22",
+        "text": "Ask before advising.",
+        "written_at": "2026-11-22T18:00:00+00:00",
+    }
+    assert _intention_from_json(good)["period_start"] == "2026-11-16"
+    with pytest.raises(_Invalid, match=problem):
+        _intention_from_json({**good, **change})

@@ -496,10 +496,11 @@ _LAST_DAY = date.max - timedelta(days=1)
 
 
 def _day(value: Any, key: str) -> str:
-    try:
-        return date.fromisoformat(value).isoformat() if isinstance(value, str) else ""
-    except ValueError:
-        pass
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
     raise _Invalid(f"'{key}' must be a date like 2026-11-20")
 
 
@@ -575,9 +576,13 @@ def _list(item: Mapping[str, Any], key: str) -> list[Any]:
 def _intention_from_json(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise _Invalid("it is not an object")
+    start = _day(item.get("period_start"), "period_start")
+    end = _day(item.get("period_end"), "period_end")
+    if start > end:
+        raise _Invalid("'period_start' comes after 'period_end'")
     return {
-        "period_start": _day(item.get("period_start"), "period_start"),
-        "period_end": _day(item.get("period_end"), "period_end"),
+        "period_start": start,
+        "period_end": end,
         "text": _text(item, "text"),
         "written_at": _moment(item, "written_at"),
     }
