@@ -192,6 +192,11 @@ def test_search_from_the_command_line(run: RunCli) -> None:
     assert result.stderr.startswith("Error: peerjournal cannot read the search")
     assert "Traceback" not in result.output
 
+    # A dangling operator gets a hint about operators, not only about quotes.
+    result = run("search", "trust AND")
+    assert result.exit_code == 1, result.output
+    assert "AND, OR and NOT stand between words" in result.stderr
+
     result = run("search", "elephants")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""

@@ -799,8 +799,9 @@ def search_entries(
             raise
         raise InvalidValue(
             f'peerjournal cannot read the search {text!r}: check that every " and ( is '
-            'closed. Search for a phrase with double quotes ("felt heard"), '
-            "the start of a word with * (bound*)."
+            "closed, and that AND, OR and NOT stand between words (write them in lower "
+            "case to search for the word itself). Search for a phrase with double quotes "
+            '("felt heard"), the start of a word with * (bound*).'
         ) from None
     ids = [row.id for row in rows]
     tags: dict[int, list[str]] = {i: [] for i in ids}
