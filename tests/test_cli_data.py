@@ -11,11 +11,14 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
+from typer.testing import Result
 
 from peerjournal import db, render
 from peerjournal.journal import NewEntry, RatingRecord, open_journal
@@ -167,15 +170,25 @@ def test_import_twice_adds_nothing_the_second_time(run: RunCli, tmp_path: Path) 
     assert "0 added, 3 already present" in second.stderr
 
 
+def import_changed_export(
+    run: RunCli, tmp_path: Path, entries: int, change: Callable[[dict[str, Any]], None]
+) -> Result:
+    """Import an export of another journal after `change` has edited its JSON by hand."""
+    fill(entries, str(tmp_path / "other.db"))
+    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    change(data)
+    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
+    return run("import", str(tmp_path / "e.json"))
+
+
 def test_a_malformed_import_names_the_record_and_writes_nothing(
     run: RunCli, tmp_path: Path, journal_home: Path
 ) -> None:
-    fill(3, str(tmp_path / "other.db"))
-    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
-    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
-    data["entries"][1]["mode"] = ""
-    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
-    result = run("import", str(tmp_path / "e.json"))
+    def change(data: dict[str, Any]) -> None:
+        data["entries"][1]["mode"] = ""
+
+    result = import_changed_export(run, tmp_path, 3, change)
     assert result.exit_code == 1, result.output
     assert "entry 2" in result.stderr
     assert "Nothing was imported" in result.stderr
@@ -191,13 +204,11 @@ def test_a_malformed_import_names_the_record_and_writes_nothing(
 def test_an_import_with_text_sqlite_cannot_hold_is_refused_plainly(
     run: RunCli, tmp_path: Path, journal_home: Path, field: str
 ) -> None:
-    fill(2, str(tmp_path / "other.db"))
-    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
-    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
-    # A "\udcff" escape is valid JSON but names half of a character.
-    data["entries"][1][field] = ["bad \udcff"] if field == "tags" else "bad \udcff"
-    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
-    result = run("import", str(tmp_path / "e.json"))
+    def change(data: dict[str, Any]) -> None:
+        # A "\udcff" escape is valid JSON but names half of a character.
+        data["entries"][1][field] = ["bad \udcff"] if field == "tags" else "bad \udcff"
+
+    result = import_changed_export(run, tmp_path, 2, change)
     assert result.exit_code == 1, result.output
     assert "entry 2" in result.stderr and "not valid text" in result.stderr
     assert "Traceback" not in result.output
@@ -467,12 +478,10 @@ def test_forget_refuses_a_day_in_the_future(run: RunCli, journal_home: Path) -> 
 def test_an_import_whose_entries_are_not_a_list_is_refused(
     run: RunCli, tmp_path: Path, journal_home: Path
 ) -> None:
-    fill(1, str(tmp_path / "other.db"))
-    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
-    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
-    data["entries"] = {"first": data["entries"][0]}
-    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
-    result = run("import", str(tmp_path / "e.json"))
+    def change(data: dict[str, Any]) -> None:
+        data["entries"] = {"first": data["entries"][0]}
+
+    result = import_changed_export(run, tmp_path, 1, change)
     assert result.exit_code == 1, result.output
     assert "'entries' must be a list" in result.stderr
 
@@ -480,12 +489,10 @@ def test_an_import_whose_entries_are_not_a_list_is_refused(
 def test_an_import_whose_local_day_contradicts_its_moment_is_refused(
     run: RunCli, tmp_path: Path, journal_home: Path
 ) -> None:
-    fill(1, str(tmp_path / "other.db"))
-    run("--db", str(tmp_path / "other.db"), "export", "-o", str(tmp_path / "e.json"))
-    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
-    data["entries"][0]["local_date"] = "1999-01-01"
-    (tmp_path / "e.json").write_text(json.dumps(data), encoding="utf-8")
-    result = run("import", str(tmp_path / "e.json"))
+    def change(data: dict[str, Any]) -> None:
+        data["entries"][0]["local_date"] = "1999-01-01"
+
+    result = import_changed_export(run, tmp_path, 1, change)
     assert result.exit_code == 1, result.output
     assert "'local_date' does not match" in result.stderr
     assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(0,)]
