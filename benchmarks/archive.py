@@ -95,8 +95,9 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     os.environ["PEERJOURNAL_HOME"] = str(work)
-    from peerjournal import archive
-    from peerjournal.journal import open_journal, search_entries
+    from peerjournal import db, exporting, importing
+    from peerjournal.journal import open_journal
+    from peerjournal.queries import open_reader
 
     source = work / "big.json"
     write_export(source, count)
@@ -104,28 +105,28 @@ def main() -> None:
 
     began = time.perf_counter()
     with open_journal() as journal:
-        report = archive.import_file(journal.session, source)
+        report = importing.import_file(journal, source)
     took = time.perf_counter() - began
     print(f"import: {report.added} added in {took:.1f} s; peak {peak_mb():.0f} MB")
 
     began = time.perf_counter()
     with (
         (work / "again.json").open("w", encoding="utf-8") as out,
-        open_journal(write=False) as journal,
+        open_reader(db.locate()) as reader,
     ):
-        archive.export_json(journal.session, out)
+        exporting.export_json(reader, out)
     took = time.perf_counter() - began
     print(f"export json: {took:.1f} s; peak {peak_mb():.0f} MB")
 
     began = time.perf_counter()
-    with Path(os.devnull).open("w", encoding="utf-8") as out, open_journal(write=False) as journal:
-        archive.export_csv(journal.session, out, guide_order=SLUGS)
+    with Path(os.devnull).open("w", encoding="utf-8") as out, open_reader(db.locate()) as reader:
+        exporting.export_csv(reader, out, guide_order=SLUGS)
     print(f"export csv: {time.perf_counter() - began:.1f} s; peak {peak_mb():.0f} MB")
 
     for query in ("boundaries", '"hope trust"', "reco*"):
         began = time.perf_counter()
-        with open_journal(write=False) as journal:
-            hits = search_entries(journal, query)
+        with open_reader(db.locate()) as reader:
+            hits = reader.search(query)
         ms = (time.perf_counter() - began) * 1000
         print(f"search {query}: {len(hits)} shown in {ms:.0f} ms")
 

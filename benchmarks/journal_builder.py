@@ -1,7 +1,7 @@
 """Large, realistic journals for the benchmark, built in seconds instead of hours.
 
 A journal of ten years is far too slow to make through `peerjournal log`, so
-the real code creates the file (`peerjournal.db.connect`, which means the real
+the real code creates the file (`peerjournal.journal.open_journal`, which means the real
 schema, PRAGMAs and migrations) and the rows then go in with the standard
 library's sqlite3 in a few large transactions. The rows are stored exactly as
 the models store them: naive UTC timestamps in SQLAlchemy's text format, the
@@ -236,13 +236,15 @@ def build_journal(
     path: Path, count: int, days: int, *, end: date | None = None, seed: int = 7
 ) -> None:
     """Create a peerjournal journal at `path` with `count` entries over `days` days."""
-    from peerjournal import db
+    from peerjournal import copies, db
+    from peerjournal.journal import open_journal
     from peerjournal.paths import default_guide_path
     from peerjournal.principles import parse_guide
 
     principles = parse_guide(default_guide_path())
-    db.connect(str(path))
-    db.dispose_all()
+    with open_journal(db.locate(str(path))):
+        pass  # the real code creates the file, with every table, index and trigger
+    copies.dispose_engines()
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -322,22 +324,20 @@ def _fill_search_index(path: Path) -> None:
     """Index every entry for `search` the way the schema's own migration does."""
     from peerjournal import db
 
-    table = getattr(db, "SEARCH_TABLE", None)
-    if table is None:
-        return
-    fill = getattr(db, "_sqlite_fill_search", None)
+    fill = getattr(db, "fill_search", None)
     if fill is None:
         raise BuilderOutOfDate(
-            "peerjournal.db no longer has _sqlite_fill_search: teach "
+            "peerjournal.db no longer has fill_search: teach "
             "benchmarks/journal_builder.py how to fill the search index."
         )
-    database = db.connect(str(path))
+    conn = sqlite3.connect(path, isolation_level=None)
     try:
-        with database.engine.begin() as conn:
-            conn.exec_driver_sql(f"DELETE FROM {table}")
-            fill(conn)
+        conn.execute("BEGIN")
+        conn.execute(f"DELETE FROM {db.SEARCH_TABLE}")
+        fill(conn.execute)
+        conn.execute("COMMIT")
     finally:
-        db.dispose_all()
+        conn.close()
 
 
 def _insert(

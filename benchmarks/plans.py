@@ -38,27 +38,28 @@ _WHOLE_TABLE = re.compile(r"\bSCAN (entry|rating|tag)\b(?! USING (COVERING )?IND
 
 
 def capture(location: str, command: list[str]) -> list[tuple[str, Any]]:
-    """The statements (and parameters) one command sends, in order."""
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    """The statements one command sends, in order, with their values filled in.
+
+    Every connection, the read side's and the write side's, comes from
+    db.open_connection, which hands each statement to db.statement_tracer.
+    """
     from typer.testing import CliRunner
 
-    from peerjournal import db
+    from peerjournal import copies, db
     from peerjournal.cli import app
 
     seen: list[tuple[str, Any]] = []
 
-    def record(
-        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
-    ) -> None:
-        seen.append((statement, parameters))
+    def record(statement: str) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")):
+            seen.append((statement, ()))
 
-    event.listen(Engine, "before_cursor_execute", record)
+    db.statement_tracer = record
     try:
         result = CliRunner().invoke(app, ["--db", location, *command], prog_name="peerjournal")
     finally:
-        event.remove(Engine, "before_cursor_execute", record)
-        db.dispose_all()
+        db.statement_tracer = None
+        copies.dispose_engines()
     if result.exit_code != 0:
         print(f"  (exit {result.exit_code}: {result.output.strip()[-200:]})")
     return seen

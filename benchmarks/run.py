@@ -338,12 +338,14 @@ def render_table(checks: Sequence[Check]) -> str:
 
 def schema_key() -> str:
     """The schema version and a fingerprint of the tables a fresh journal gets."""
-    from peerjournal import db
+    from peerjournal import copies, db
+    from peerjournal.journal import open_journal
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fresh.db"
-        db.connect(str(path))
-        db.dispose_all()
+        with open_journal(db.locate(str(path))):
+            pass
+        copies.dispose_engines()
         conn = sqlite3.connect(path)
         try:
             rows = conn.execute(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from peerjournal import db, encryption
+from peerjournal import copies, encryption
 from peerjournal.cli import app
 
 UseZone = Callable[[str], None]
@@ -26,10 +26,21 @@ ISOLATED_VARIABLES = (
 )
 
 
+def create_journal(path: Path | str) -> None:
+    """A new, empty journal at `path`, made as `log` makes one."""
+    from peerjournal import db
+    from peerjournal.journal import open_journal
+
+    with open_journal(db.locate(str(path))):
+        pass
+
+
 @pytest.fixture(autouse=True)
 def journal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Point PEERJOURNAL_HOME at a fresh folder, so no test touches a real journal."""
     home = tmp_path / "home"
+    # A chosen home must exist: peerjournal never creates it (it may be an unmounted drive).
+    home.mkdir()
     monkeypatch.setenv("PEERJOURNAL_HOME", str(home))
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     monkeypatch.setenv("COLUMNS", "100")
@@ -38,7 +49,7 @@ def journal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     # Each test starts a run of its own: no journal chosen, no passphrase held.
     encryption.begin_run(None, None)
     yield home
-    db.dispose_all()
+    copies.dispose_engines()
 
 
 @pytest.fixture

@@ -14,9 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peerjournal import archive
-from peerjournal.journal import MODES, EntryFilter, NewEntry, RatingRecord, open_journal
+from peerjournal import db, exporting, importing
+from peerjournal.journal import open_journal
 from peerjournal.models import EntryEdit, Intention
+from peerjournal.records import MODES, EntryFilter, NewEntry, Rating
+from tests.conftest import RunCli
 
 # Any text SQLite can hold: everything but lone surrogates, which UTF-8 cannot encode.
 words = st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
@@ -46,9 +48,7 @@ def entries(draw: st.DrawFn) -> dict[str, Any]:
             now_what=draw(words),
             feeling=draw(st.none() | st.integers(1, 5)),
             shared=draw(st.booleans()),
-            ratings=tuple(
-                RatingRecord(s, n, score, note) for s, (n, score, note) in ratings.items()
-            ),
+            ratings=tuple(Rating(s, n, score, note) for s, (n, score, note) in ratings.items()),
             tags=tuple(draw(st.lists(short, max_size=3))),
         ),
         "edits": draw(st.lists(st.tuples(moments, words), max_size=2)),
@@ -63,7 +63,7 @@ journals = st.tuples(
 
 def build(location: str, journal_data: tuple[list[dict[str, Any]], dict[date, str]]) -> None:
     items, intentions = journal_data
-    with open_journal(location) as journal:
+    with open_journal(db.locate(location)) as journal:
         for item in items:
             saved = journal.add_entry(item["new"])
             for when, previous in item["edits"]:
@@ -81,8 +81,8 @@ def build(location: str, journal_data: tuple[list[dict[str, Any]], dict[date, st
 
 def exported(location: str, **kwargs: Any) -> str:
     out = io.StringIO()
-    with open_journal(location, write=False) as journal:
-        archive.export_json(journal.session, out, **kwargs)
+    with open_journal(db.locate(location)) as journal:
+        exporting.export_json(journal.read, out, **kwargs)
     return out.getvalue()
 
 
@@ -102,8 +102,8 @@ def test_export_import_export_is_lossless(
     build(first, journal_data)
     text = exported(first)
     (folder / "export.json").write_text(text, encoding="utf-8")
-    with open_journal(second) as journal:
-        report = archive.import_file(journal.session, folder / "export.json")
+    with open_journal(db.locate(second)) as journal:
+        report = importing.import_file(journal, folder / "export.json")
     assert report.added == len(journal_data[0])
     assert without_stamp(exported(second)) == without_stamp(text)
 
@@ -121,7 +121,7 @@ def test_the_export_names_its_format_and_carries_everything(journal_home: Path) 
                         mode="phone",
                         peer="R.",
                         what_happened="We talked about the week.",
-                        ratings=(RatingRecord("empathy", "Empathy (old wording)", 4, "listened"),),
+                        ratings=(Rating("empathy", "Empathy (old wording)", 4, "listened"),),
                         tags=("warmline",),
                     ),
                     "edits": [(datetime(2026, 11, 21, tzinfo=UTC), '{"what_happened": "draft"}')],
@@ -132,7 +132,7 @@ def test_the_export_names_its_format_and_carries_everything(journal_home: Path) 
     )
     data = json.loads(exported(str(journal_home / "journal.db")))
     assert data["format"] == "peerjournal"
-    assert data["format_version"] == archive.FORMAT_VERSION
+    assert data["format_version"] == exporting.FORMAT_VERSION
     assert data["schema_version"] >= 3
     (entry,) = data["entries"]
     assert entry["occurred_at"] == "2026-11-20T13:30:00+00:00"
@@ -147,7 +147,7 @@ def test_the_export_names_its_format_and_carries_everything(journal_home: Path) 
 
 
 def sample(location: str, count: int = 3) -> None:
-    with open_journal(location) as journal:
+    with open_journal(db.locate(location)) as journal:
         for day in range(1, count + 1):
             journal.add_entry(
                 NewEntry(
@@ -155,9 +155,9 @@ def sample(location: str, count: int = 3) -> None:
                     mode="text",
                     what_happened=f'Conversation {day}, with a comma, a "quote"\nover two lines',
                     ratings=(
-                        RatingRecord("hope", "Hope and resilience", 5, "named a strength"),
-                        RatingRecord("empathy", "Empathy", 3),
-                        RatingRecord("retired-one", "Something we no longer use", 2),
+                        Rating("hope", "Hope and resilience", 5, "named a strength"),
+                        Rating("empathy", "Empathy", 3),
+                        Rating("retired-one", "Something we no longer use", 2),
                     ),
                     tags=("group", "night") if day % 2 else ("group",),
                 )
@@ -176,16 +176,16 @@ def test_importing_twice_adds_nothing_the_second_time(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(exported(str(tmp_path / "a.db")), encoding="utf-8")
     reports = []
     for _ in range(2):
-        with open_journal(str(tmp_path / "b.db")) as journal:
-            reports.append(archive.import_file(journal.session, tmp_path / "a.json"))
+        with open_journal(db.locate(str(tmp_path / "b.db"))) as journal:
+            reports.append(importing.import_file(journal, tmp_path / "a.json"))
     assert [(r.added, r.present) for r in reports] == [(3, 0), (0, 3)]
     assert count_entries(str(tmp_path / "b.db")) == 3
 
 
 def csv_text(location: str, **kwargs: Any) -> str:
     out = io.StringIO(newline="")
-    with open_journal(location, write=False) as journal:
-        archive.export_csv(journal.session, out, guide_order=["empathy", "hope"], **kwargs)
+    with open_journal(db.locate(location)) as journal:
+        exporting.export_csv(journal.read, out, guide_order=["empathy", "hope"], **kwargs)
     return out.getvalue()
 
 
@@ -205,8 +205,8 @@ def test_csv_has_a_column_per_principle_and_reads_back(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text(text, encoding="utf-8-sig", newline="")
     names = {"empathy": "Empathy", "hope": "Hope and resilience"}
     for expected in ((3, 0), (0, 3)):
-        with open_journal(str(tmp_path / "b.db")) as journal:
-            report = archive.import_file(journal.session, tmp_path / "a.csv", names=names)
+        with open_journal(db.locate(str(tmp_path / "b.db"))) as journal:
+            report = importing.import_file(journal, tmp_path / "a.csv", names=names)
         assert (report.added, report.present) == expected
     assert csv_text(str(tmp_path / "b.db")) == text
     with sqlite3.connect(tmp_path / "b.db") as conn:
@@ -226,8 +226,8 @@ def test_filters_apply_to_every_format(tmp_path: Path) -> None:
     ]
     assert len(list(csv.DictReader(io.StringIO(csv_text(location, where=only))))) == 1
     out = io.StringIO()
-    with open_journal(location, write=False) as journal:
-        assert archive.export_markdown(journal.session, out, where=only) == 1
+    with open_journal(db.locate(location)) as journal:
+        assert exporting.export_markdown(journal.read, out, where=only) == 1
     assert out.getvalue().count("\n## ") == 1
     assert "Conversation 3" in out.getvalue()
 
@@ -235,11 +235,11 @@ def test_filters_apply_to_every_format(tmp_path: Path) -> None:
 def test_markdown_has_a_readable_section_per_entry(tmp_path: Path) -> None:
     sample(str(tmp_path / "a.db"), 2)
     out = io.StringIO()
-    with open_journal(str(tmp_path / "a.db"), write=False) as journal:
-        archive.export_markdown(journal.session, out)
+    with open_journal(db.locate(str(tmp_path / "a.db"))) as journal:
+        exporting.export_markdown(journal.read, out)
     text = out.getvalue()
     assert text.count("\n## ") == 2
-    assert "## Monday 02 November 2026, 09:00 · text" in text
+    assert "## Mon 2 Nov 2026 09:00 · text/chat" in text
     assert "- Hope and resilience: 5 of 5 — named a strength" in text
 
 
@@ -255,7 +255,10 @@ def broken_export(tmp_path: Path, mutate: Any) -> Path:
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda d: d["entries"][2].update(feeling=9), r"entry 3 \(uid \w+\): 'feeling' must be"),
+        (
+            lambda d: d["entries"][2].update(feeling=9),
+            r"entry 3 \(uid \w+\): How you feel is a number from 1 to 5",
+        ),
         (lambda d: d["entries"][1].update(occurred_at="soon"), r"entry 2 .*'occurred_at'"),
         (lambda d: d["entries"][2]["ratings"][0].update(score="5"), r"entry 3 .*'score'"),
         (lambda d: d.update(format="diary"), "not a peerjournal export"),
@@ -267,10 +270,10 @@ def test_a_bad_record_names_itself_and_nothing_is_written(
 ) -> None:
     path = broken_export(tmp_path, mutate)
     with (
-        pytest.raises(archive.MalformedImport, match=expected),
-        open_journal(str(tmp_path / "b.db")) as journal,
+        pytest.raises(importing.MalformedImport, match=expected),
+        open_journal(db.locate(str(tmp_path / "b.db"))) as journal,
     ):
-        archive.import_file(journal.session, path)
+        importing.import_file(journal, path)
     assert count_entries(str(tmp_path / "b.db")) == 0
 
 
@@ -281,10 +284,10 @@ def test_broken_json_names_the_line(tmp_path: Path) -> None:
     lines[cut] = lines[cut].replace('"now_what":', '"now_what" ')
     path.write_text("\n".join(lines), encoding="utf-8")
     with (
-        pytest.raises(archive.MalformedImport, match=rf"line {cut + 1}\b.*broken") as caught,
-        open_journal(str(tmp_path / "b.db")) as journal,
+        pytest.raises(importing.MalformedImport, match=rf"line {cut + 1}\b.*broken") as caught,
+        open_journal(db.locate(str(tmp_path / "b.db"))) as journal,
     ):
-        archive.import_file(journal.session, path)
+        importing.import_file(journal, path)
     assert "after entry" in str(caught.value)
     assert count_entries(str(tmp_path / "b.db")) == 0
 
@@ -294,10 +297,10 @@ def test_a_truncated_file_is_refused_whole(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
     with (
-        pytest.raises(archive.MalformedImport, match="Nothing was imported"),
-        open_journal(str(tmp_path / "b.db")) as journal,
+        pytest.raises(importing.MalformedImport, match="Nothing was imported"),
+        open_journal(db.locate(str(tmp_path / "b.db"))) as journal,
     ):
-        archive.import_file(journal.session, path)
+        importing.import_file(journal, path)
     assert count_entries(str(tmp_path / "b.db")) == 0
 
 
@@ -312,20 +315,20 @@ def test_a_bad_csv_line_is_named_counting_multi_line_cells(tmp_path: Path) -> No
     (tmp_path / "bad.csv").write_text(out.getvalue(), encoding="utf-8", newline="")
     # Each reflection spans two lines: entry 3 starts on line 1 + 2 + 2 + 1.
     with (
-        pytest.raises(archive.MalformedImport, match=r"line 6: 'feeling'"),
-        open_journal(str(tmp_path / "b.db")) as journal,
+        pytest.raises(importing.MalformedImport, match=r"line 6: 'feeling'"),
+        open_journal(db.locate(str(tmp_path / "b.db"))) as journal,
     ):
-        archive.import_file(journal.session, tmp_path / "bad.csv")
+        importing.import_file(journal, tmp_path / "bad.csv")
     assert count_entries(str(tmp_path / "b.db")) == 0
 
 
 def test_a_file_that_is_neither_format_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("Shopping: milk, eggs\n", encoding="utf-8")
     with (
-        pytest.raises(archive.MalformedImport, match="line 1: it is neither"),
-        open_journal(str(tmp_path / "b.db")) as journal,
+        pytest.raises(importing.MalformedImport, match="line 1: it is neither"),
+        open_journal(db.locate(str(tmp_path / "b.db"))) as journal,
     ):
-        archive.import_file(journal.session, tmp_path / "notes.txt")
+        importing.import_file(journal, tmp_path / "notes.txt")
 
 
 def test_import_reports_progress_in_bytes_up_to_the_whole_file(tmp_path: Path) -> None:
@@ -333,8 +336,8 @@ def test_import_reports_progress_in_bytes_up_to_the_whole_file(tmp_path: Path) -
     path = tmp_path / "a.json"
     path.write_text(exported(str(tmp_path / "a.db")), encoding="utf-8")
     seen: list[int] = []
-    with open_journal(str(tmp_path / "b.db")) as journal:
-        archive.import_file(journal.session, path, on_progress=seen.append)
+    with open_journal(db.locate(str(tmp_path / "b.db"))) as journal:
+        importing.import_file(journal, path, on_progress=seen.append)
     assert len(seen) > 3
     assert seen == sorted(seen)
     assert seen[-1] == path.stat().st_size
@@ -342,7 +345,7 @@ def test_import_reports_progress_in_bytes_up_to_the_whole_file(tmp_path: Path) -
 
 def test_forget_clears_words_and_keeps_the_numbers(journal_home: Path) -> None:
     location = str(journal_home / "journal.db")
-    with open_journal(location) as journal:
+    with open_journal(db.locate(location)) as journal:
         for day in (1, 2, 3):
             saved = journal.add_entry(
                 NewEntry(
@@ -353,19 +356,19 @@ def test_forget_clears_words_and_keeps_the_numbers(journal_home: Path) -> None:
                     what_happened=f"secret story {day}",
                     now_what="try again",
                     feeling=2,
-                    ratings=(RatingRecord("empathy", "Empathy", 4, "a private note"),),
+                    ratings=(Rating("empathy", "Empathy", 4, "a private note"),),
                     tags=("warmline",),
                 )
             )
             journal.session.add(
                 EntryEdit(entry_id=saved.id, edited_at=datetime.now(UTC), previous="old secret")
             )
-    with open_journal(location) as journal:
-        assert archive.count_forgettable(journal.session, date(2026, 11, 3)) == 2
-        assert archive.forget_before(journal.session, date(2026, 11, 3)) == 2
-    with open_journal(location) as journal:
-        assert archive.count_forgettable(journal.session, date(2026, 11, 3)) == 0
-        kept = [journal.get_entry(i) for i in (1, 2, 3)]
+    with open_journal(db.locate(location)) as journal:
+        assert journal.read.count_forgettable(date(2026, 11, 3)) == 2
+        assert journal.forget_before(date(2026, 11, 3)) == 2
+    with open_journal(db.locate(location)) as journal:
+        assert journal.read.count_forgettable(date(2026, 11, 3)) == 0
+        kept = [journal.read.entry(i) for i in (1, 2, 3)]
     for entry in kept[:2]:
         assert (entry.what_happened, entry.so_what, entry.now_what, entry.peer) == (
             "",
@@ -373,7 +376,7 @@ def test_forget_clears_words_and_keeps_the_numbers(journal_home: Path) -> None:
             "",
             None,
         )
-        assert entry.ratings == (RatingRecord("empathy", "Empathy", 4, None),)
+        assert entry.ratings == (Rating("empathy", "Empathy", 4, None),)
         assert (entry.minutes, entry.feeling, entry.tags) == (30, 2, ("warmline",))
     assert kept[2].what_happened == "secret story 3"
     with sqlite3.connect(location) as conn:
@@ -386,13 +389,13 @@ def test_forget_clears_words_and_keeps_the_numbers(journal_home: Path) -> None:
     assert found == [(3,)]
 
 
-def import_into_empty(tmp_path: Path, path: Path) -> archive.MalformedImport:
+def import_into_empty(tmp_path: Path, path: Path) -> importing.MalformedImport:
     """Import `path` into a new journal, expecting a plain refusal and nothing written."""
     with (
-        pytest.raises(archive.MalformedImport, match="Nothing was imported") as caught,
-        open_journal(str(tmp_path / "b.db")) as journal,
+        pytest.raises(importing.MalformedImport, match="Nothing was imported") as caught,
+        open_journal(db.locate(str(tmp_path / "b.db"))) as journal,
     ):
-        archive.import_file(journal.session, path)
+        importing.import_file(journal, path)
     assert count_entries(str(tmp_path / "b.db")) == 0
     return caught.value
 
@@ -437,17 +440,18 @@ def test_a_moment_at_the_edge_of_the_calendar_is_named_not_a_crash(
     assert "line 2: 'occurred_at'" in str(import_into_empty(tmp_path, tmp_path / "edge.csv"))
 
 
-def test_a_one_megabyte_reflection_survives_the_csv(tmp_path: Path) -> None:
-    long = "I listened. " * 90_000
-    with open_journal(str(tmp_path / "a.db")) as journal:
+def test_the_longest_reflection_allowed_survives_the_csv(tmp_path: Path) -> None:
+    # Longer than the csv module's own cell limit (128 KiB) once written out in UTF-8.
+    long = ("I listened. Ça va. " * 6_000)[:100_000]
+    with open_journal(db.locate(str(tmp_path / "a.db"))) as journal:
         journal.add_entry(
             NewEntry(
                 occurred_at=datetime(2026, 11, 2, 9, tzinfo=UTC), mode="text", what_happened=long
             )
         )
     (tmp_path / "a.csv").write_text(csv_text(str(tmp_path / "a.db")), encoding="utf-8")
-    with open_journal(str(tmp_path / "b.db")) as journal:
-        assert archive.import_file(journal.session, tmp_path / "a.csv").added == 1
+    with open_journal(db.locate(str(tmp_path / "b.db"))) as journal:
+        assert importing.import_file(journal, tmp_path / "a.csv").added == 1
     with sqlite3.connect(tmp_path / "b.db") as conn:
         assert conn.execute("SELECT what_happened FROM entry").fetchone() == (long,)
     conn.close()
@@ -479,7 +483,7 @@ def test_a_rated_principle_a_csv_could_not_carry_is_refused_in_json(tmp_path: Pa
     ],
 )
 def test_an_intention_must_name_a_real_week(change: dict[str, Any], problem: str) -> None:
-    from peerjournal.archive import _intention_from_json, _Invalid
+    from peerjournal.importing import _intention_from_json, _Invalid
 
     good = {
         "period_start": "2026-11-16",
@@ -487,6 +491,66 @@ def test_an_intention_must_name_a_real_week(change: dict[str, Any], problem: str
         "text": "Ask before advising.",
         "written_at": "2026-11-22T18:00:00+00:00",
     }
-    assert _intention_from_json(good)["period_start"] == "2026-11-16"
+    assert _intention_from_json(good).start == date(2026, 11, 16)
     with pytest.raises(_Invalid, match=problem):
         _intention_from_json({**good, **change})
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "problem"),
+    [
+        ("mode", "carrier-pigeon", "not a kind of contact"),
+        ("minutes", "5000", "more than a day"),
+        ("feeling", "9", "1 to 5"),
+        ("utc_offset", "1440", "less than a day"),
+    ],
+)
+def test_a_csv_row_is_held_to_the_rules_of_log(
+    tmp_path: Path, cell: str, value: str, problem: str
+) -> None:
+    sample(str(tmp_path / "a.db"), 1)
+    rows = list(csv.DictReader(io.StringIO(csv_text(str(tmp_path / "a.db")))))
+    rows[0][cell] = value
+    path = tmp_path / "edited.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    caught = import_into_empty(tmp_path, path)
+    assert problem in str(caught) and "line 2" in str(caught)
+
+
+def test_a_csv_tag_is_cleaned_as_log_cleans_it_and_found_by_the_same_filter(
+    tmp_path: Path, run: RunCli
+) -> None:
+    sample(str(tmp_path / "a.db"), 1)
+    rows = list(csv.DictReader(io.StringIO(csv_text(str(tmp_path / "a.db")))))
+    rows[0]["tags"] = "Crisis, #Night"
+    rows[0]["uid"] = ""
+    path = tmp_path / "edited.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run("import", str(path)).exit_code == 0
+    listed = run("list", "--tag", "Crisis", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert [e["tags"] for e in json.loads(listed.stdout)] == [["crisis", "night"]]
+    exported = run("export", "--tag", "crisis")
+    assert exported.exit_code == 0 and '"crisis"' in exported.stdout
+
+
+def test_a_row_typed_into_a_spreadsheet_needs_only_a_date_and_a_time(
+    tmp_path: Path, run: RunCli
+) -> None:
+    path = tmp_path / "typed.csv"
+    path.write_text(
+        "date,time,mode,what_happened,empathy\n2026-11-20,14:30,phone,Typed by hand,4\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    (entry,) = json.loads(run("list", "--json").stdout)
+    assert (entry["local_date"], entry["local_time"][11:16]) == ("2026-11-20", "14:30")
+    assert entry["what_happened"] == "Typed by hand"
+    assert [(r["slug"], r["score"]) for r in entry["ratings"]] == [("empathy", 4)]

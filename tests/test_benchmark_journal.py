@@ -8,9 +8,11 @@ from pathlib import Path
 
 from benchmarks.journal_builder import build_journal, write_jrnl_journal
 
-from peerjournal.journal import NewEntry, open_journal, search_entries
+from peerjournal import db
+from peerjournal.journal import open_journal
 from peerjournal.paths import default_guide_path
 from peerjournal.principles import parse_guide
+from peerjournal.records import NewEntry
 
 END = date(2026, 3, 1)
 
@@ -20,14 +22,14 @@ def test_built_journal_opens_with_every_entry_rating_and_tag(tmp_path: Path) -> 
     build_journal(path, 50, 10, end=END)
     slugs = [p.slug for p in parse_guide(default_guide_path())]
 
-    with open_journal(str(path), write=False) as journal:
-        entries = [journal.get_entry(number) for number in range(1, 51)]
+    with open_journal(db.locate(str(path))) as journal:
+        entries = [journal.read.entry(number) for number in range(1, 51)]
 
     assert [e.occurred_at for e in entries] == sorted(e.occurred_at for e in entries)
     assert entries[0].local_date == "2026-02-20"
     assert entries[-1].local_date == "2026-03-01"
     for entry in entries:
-        assert entry.local_time.date().isoformat() == entry.local_date
+        assert entry.occurred_at.date().isoformat() == entry.local_date
         assert [r.slug for r in entry.ratings] == slugs
         assert all(1 <= r.score <= 5 for r in entry.ratings)
         assert 200 <= len(entry.what_happened + entry.so_what + entry.now_what) <= 800
@@ -39,12 +41,12 @@ def test_built_journal_is_indexed_for_search(tmp_path: Path) -> None:
     path = tmp_path / "built.db"
     build_journal(path, 50, 10, end=END)
 
-    with open_journal(str(path), write=False) as journal:
-        seventh = journal.get_entry(7)
+    with open_journal(db.locate(str(path))) as journal:
+        seventh = journal.read.entry(7)
         phrase = " ".join(seventh.so_what.split()[:5])
-        hits = search_entries(journal, f'"{phrase}"', limit=50)
+        hits = journal.read.search(f'"{phrase}"', limit=50)
 
-    assert 7 in [hit.id for hit in hits]
+    assert 7 in [hit.entry.id for hit in hits]
 
 
 def test_built_journal_can_take_a_new_entry_through_the_service(tmp_path: Path) -> None:
@@ -52,7 +54,7 @@ def test_built_journal_can_take_a_new_entry_through_the_service(tmp_path: Path) 
     build_journal(path, 5, 2, end=END)
     new = NewEntry(occurred_at=datetime(2026, 3, 2, 12, tzinfo=UTC), mode="phone", so_what="x")
 
-    with open_journal(str(path)) as journal:
+    with open_journal(db.locate(str(path))) as journal:
         saved = journal.add_entry(new)
 
     assert saved.id == 6

@@ -20,14 +20,15 @@ import pytest
 from rich.console import Console
 from typer.testing import Result
 
-from peerjournal import db, render
-from peerjournal.journal import NewEntry, RatingRecord, open_journal
+from peerjournal import copies, db, render
+from peerjournal.journal import open_journal
 from peerjournal.models import EntryEdit
+from peerjournal.records import NewEntry, Rating
 from tests.conftest import RunCli
 
 
 def fill(count: int = 3, location: str | None = None) -> None:
-    with open_journal(location) as journal:
+    with open_journal(db.locate(location)) as journal:
         for day in range(count):
             journal.add_entry(
                 NewEntry(
@@ -35,7 +36,7 @@ def fill(count: int = 3, location: str | None = None) -> None:
                     mode="phone",
                     peer="R.",
                     what_happened=f"Story number {day}",
-                    ratings=(RatingRecord("empathy", "Empathy", 4, "listened"),),
+                    ratings=(Rating("empathy", "Empathy", 4, "listened"),),
                     tags=("warmline",),
                 )
             )
@@ -276,11 +277,13 @@ def test_backup_to_a_chosen_place_never_overwrites(run: RunCli, tmp_path: Path) 
 WRITER = """
 import sys, time
 from datetime import UTC, datetime
-from peerjournal.journal import NewEntry, open_journal
+from peerjournal import db
+from peerjournal.journal import open_journal
+from peerjournal.records import NewEntry
 end = time.monotonic() + 2
 written = 0
 while time.monotonic() < end:
-    with open_journal(sys.argv[1]) as journal:
+    with open_journal(db.locate(sys.argv[1])) as journal:
         journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="text",
                                    what_happened="written while a backup runs " * 20))
     written += 1
@@ -345,7 +348,7 @@ def test_restore_refuses_a_file_that_is_not_a_journal(
 ) -> None:
     fill(2)
     live = journal_home / "journal.db"
-    db.dispose_all()
+    copies.dispose_engines()
     before = rows(live, "SELECT uid FROM entry")
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"definitely not sqlite" * 500)
@@ -437,7 +440,7 @@ def test_forget_clears_the_words_and_keeps_the_ratings(run: RunCli, journal_home
 def test_forget_asks_on_a_terminal_and_respects_no(journal_home: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     fill(3)
-    db.dispose_all()
+    copies.dispose_engines()
     env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "NO_COLOR": "1"}
     command = [sys.executable, "-m", "peerjournal", "forget", "--before", "2026-11-03"]
 

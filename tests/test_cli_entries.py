@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from peerjournal.journal import open_journal
-from tests.conftest import RunCli
+from tests.conftest import RunCli, create_journal
 
 
 def log(run: RunCli, when: str, note: str, *extra: str) -> int:
@@ -44,7 +44,7 @@ def test_list_is_newest_first_with_the_first_line(run: RunCli) -> None:
     assert "2026-03-03 18:30" in lines[1] and "video" in lines[1] and "40" in lines[1]
     assert lines[3].rstrip().endswith("first")
     assert "second line" not in result.stdout
-    assert "··▂·" in lines[3]  # hope is the 7th principle; the rest not rated
+    assert "··▃·" in lines[3]  # hope is the 7th principle (rated 2); the rest not rated
 
 
 @pytest.mark.usefixtures("three")
@@ -61,10 +61,57 @@ def test_list_filters(run: RunCli) -> None:
     assert [e["id"] for e in listed(run, "--tag", "Warmline")] == [3, 1]
 
 
-def test_list_of_an_empty_journal_says_what_to_do(run: RunCli) -> None:
+def test_list_of_an_empty_journal_says_what_to_do(run: RunCli, journal_home: Path) -> None:
+    create_journal(journal_home / "journal.db")
     result = run("list")
     assert result.exit_code == 0, result.output
-    assert "peerjournal log" in result.stdout
+    assert result.stderr.startswith("No entries yet.") and "peerjournal log" in result.stderr
+    assert result.stdout == ""
+
+
+def test_list_without_a_journal_says_which_file_is_missing_and_creates_nothing(
+    run: RunCli, journal_home: Path
+) -> None:
+    result = run("list")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: There is no journal at {journal_home / 'journal.db'}")
+    assert list(journal_home.iterdir()) == []
+
+
+@pytest.mark.usefixtures("three")
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [(["--tag", "nope"], "tagged nope"), (["--since", "2030-01-01"], "from 2030-01-01"),
+     (["--flag", "safety"], "flagged safety")],
+)  # fmt: skip
+def test_a_filter_that_matches_nothing_is_not_an_empty_journal(
+    run: RunCli, args: list[str], words: str
+) -> None:
+    result = run("list", *args)
+    assert result.exit_code == 0, result.output
+    assert f"No entries match: {words}." in result.stderr
+    assert "No entries yet" not in result.stderr
+
+
+@pytest.mark.usefixtures("three")
+def test_since_after_until_is_refused_the_same_way_by_every_filtering_command(
+    run: RunCli,
+) -> None:
+    for command in (["list"], ["export"], ["search", "x"]):
+        result = run(*command, "--since", "today", "--until", "yesterday")
+        assert result.exit_code == 1, (command, result.output)
+        assert "is after --until" in result.stderr, command
+
+
+@pytest.mark.usefixtures("three")
+def test_last_names_the_entry_logged_most_recently(run: RunCli) -> None:
+    shown = run("show", "last", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["id"] == 3
+    deleted = run("delete", "last", "--yes")
+    assert deleted.exit_code == 0, deleted.output
+    assert "Deleted entry #3" in deleted.stderr
+    assert [e["id"] for e in listed(run)] == [2, 1]
 
 
 @pytest.mark.usefixtures("three")
@@ -72,12 +119,13 @@ def test_show_has_everything(run: RunCli) -> None:
     result = run("show", "1")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Entry #1" in out and "Sun 01 Mar 2026 09:00" in out
+    assert "Entry #1" in out and "Sun 1 Mar 2026 09:00" in out
     assert "Hope and resilience" in out and "2 of 5" in out
     assert "warmline" in out and "first" in out and "second line" in out
     assert "Last edited" not in out
 
 
+@pytest.mark.usefixtures("three")
 @pytest.mark.parametrize("command", [["show", "99"], ["delete", "99", "--yes"], ["edit", "99"]])
 def test_an_unknown_id_is_exit_1(run: RunCli, command: list[str]) -> None:
     result = run(*command)
@@ -131,7 +179,7 @@ def test_edit_with_the_editor_keeps_the_old_version(
     assert changed["minutes"] == 40 and changed["mode"] == "video"
     assert "Last edited" in run("show", "2").stdout
     with open_journal() as journal:
-        history = journal.edit_history(2)
+        history = journal.read.edit_history(2)
     assert [before["what_happened"] for _, before in history] == ["third"]
 
 
@@ -186,7 +234,7 @@ def test_an_edit_that_changes_nothing_leaves_no_history(
     assert "Nothing changed" in result.stderr
     assert "Last edited" not in run("show", "3").stdout
     with open_journal() as journal:
-        assert journal.edit_history(3) == []
+        assert journal.read.edit_history(3) == []
 
 
 @pytest.mark.parametrize(
@@ -197,6 +245,7 @@ def test_an_edit_that_changes_nothing_leaves_no_history(
         ["delete", "99999999999999999999999", "--yes"],
     ],
 )
+@pytest.mark.usefixtures("three")
 def test_a_number_too_big_for_any_entry_is_not_found(run: RunCli, args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 1, result.output
@@ -229,6 +278,7 @@ def test_log_share_marks_the_new_entry(run: RunCli) -> None:
     assert json.loads(saved.stdout)["shared"] is True
 
 
+@pytest.mark.usefixtures("three")
 def test_sharing_a_missing_entry_is_a_plain_error(run: RunCli) -> None:
     result = run("share", "41")
     assert result.exit_code == 1, result.output

@@ -84,7 +84,6 @@ def test_path_names_the_guide_in_use_following_the_order(
 
 
 def test_customize_never_overwrites_the_users_copy(run: RunCli, journal_home: Path) -> None:
-    journal_home.mkdir(parents=True)
     mine = journal_home / "principles.toml"
     mine.write_text("# my own words\n", encoding="utf-8")
     result = run("principles", "customize")
@@ -96,7 +95,6 @@ def test_customize_never_overwrites_the_users_copy(run: RunCli, journal_home: Pa
 def test_a_broken_user_guide_is_a_plain_error_naming_the_file(
     run: RunCli, journal_home: Path
 ) -> None:
-    journal_home.mkdir(parents=True)
     mine = journal_home / "principles.toml"
     mine.write_text('version = 1\n[[principle]]\nslug = "a"\nname = \n', encoding="utf-8")
     result = run("principles")
@@ -135,7 +133,7 @@ def test_path_lists_database_guide_and_config(
 def test_reading_commands_create_nothing(run: RunCli, journal_home: Path, args: list[str]) -> None:
     result = run(*args)
     assert result.exit_code == 0, result.output
-    assert not journal_home.exists()
+    assert list(journal_home.iterdir()) == []
 
 
 def test_every_command_has_help(run: RunCli) -> None:
@@ -165,7 +163,7 @@ def test_help_lists_the_three_flows_first(run: RunCli) -> None:
 def test_customize_where_no_folder_can_be_made_is_a_plain_error(
     run: RunCli, journal_home: Path
 ) -> None:
-    journal_home.parent.mkdir(parents=True, exist_ok=True)
+    journal_home.rmdir()
     journal_home.write_text("a file where the config folder should be\n")
     result = run("principles", "customize")
     assert result.exit_code == 1, result.output

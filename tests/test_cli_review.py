@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from peerjournal import render
-from peerjournal.journal import NewEntry, RatingRecord, ReviewQueries, Window, open_journal
-from tests.conftest import RunCli, UseZone
+from peerjournal.journal import open_journal
+from peerjournal.records import NewEntry, Rating
+from tests.conftest import RunCli, UseZone, create_journal
 
 CET = timezone(timedelta(hours=1))
 UNTIL = "2026-03-29"  # a Sunday
@@ -48,7 +49,7 @@ def _entry(
         feeling=feeling,
         shared=shared,
         ratings=tuple(
-            RatingRecord(slug, names.get(slug, slug.title()), score, notes.get(slug))
+            Rating(slug, names.get(slug, slug.title()), score, notes.get(slug))
             for slug, score in (rates or {}).items()
         ),
     )
@@ -196,7 +197,8 @@ def test_bad_values_are_one_plain_sentence(
     assert lines[0].startswith("Error: ") and fragment in lines[0]
 
 
-def test_an_empty_journal_says_how_to_start(run: RunCli) -> None:
+def test_an_empty_journal_says_how_to_start(run: RunCli, journal_home: Path) -> None:
+    create_journal(journal_home / "journal.db")
     result = run("review")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
@@ -204,7 +206,17 @@ def test_an_empty_journal_says_how_to_start(run: RunCli) -> None:
     assert "peerjournal log" in result.stderr
 
 
-def test_an_empty_journal_still_gives_json_with_nulls(run: RunCli) -> None:
+def test_without_a_journal_review_says_which_file_is_missing(
+    run: RunCli, journal_home: Path
+) -> None:
+    result = run("review")
+    assert result.exit_code == 1, result.output
+    assert "There is no journal at" in result.stderr
+    assert list(journal_home.iterdir()) == []
+
+
+def test_an_empty_journal_still_gives_json_with_nulls(run: RunCli, journal_home: Path) -> None:
+    create_journal(journal_home / "journal.db")
     data = review_json(run, "--until", UNTIL)
     assert (data["conversations"], data["minutes"], data["modes"]) == (0, 0, {})
     assert all(p["average"] is None for p in data["principles"])
@@ -359,10 +371,8 @@ def test_long_reflections_are_cut_at_a_word_saying_where_the_rest_is(run: RunCli
 
 def test_the_previous_intention_is_shown(run: RunCli, three_weeks: list[int]) -> None:
     with open_journal() as journal:
-        queries = ReviewQueries(journal.session)
-        period = Window(date(2026, 3, 16), date(2026, 3, 22))
-        queries.save_intention(period, "First draft")
-        queries.save_intention(period, "Ask before I advise.")
+        journal.save_intention(date(2026, 3, 16), date(2026, 3, 22), "First draft")
+        journal.save_intention(date(2026, 3, 16), date(2026, 3, 22), "Ask before I advise.")
     data = review_json(run, "--until", UNTIL)
     assert data["intention"] == {
         "period": {"start": "2026-03-16", "end": "2026-03-22"},
@@ -481,6 +491,10 @@ def test_markdown_with_notes_includes_everything(run: RunCli, three_weeks: list[
 
 def test_markdown_file_is_private(run: RunCli, three_weeks: list[int], tmp_path: Path) -> None:
     target = tmp_path / "supervision" / "week13.md"
+    missing = run("review", "--until", UNTIL, "--markdown", str(target))
+    assert missing.exit_code == 1, missing.output
+    assert "does not exist; create it first" in missing.stderr
+    target.parent.mkdir()
     result = run("review", "--until", UNTIL, "--markdown", str(target))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""

@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from peerjournal import db
-from peerjournal.errors import DatabaseError
-from peerjournal.journal import NewEntry, RatingRecord, open_journal
+from peerjournal import copies, db, migrations
+from peerjournal.errors import DatabaseError, InvalidValue
+from peerjournal.journal import open_journal
+from peerjournal.records import NewEntry, Rating
+from tests.conftest import create_journal
 
 
 def schema_of(path: Path) -> dict[str, Any]:
@@ -65,16 +67,16 @@ def build_version(path: Path, version: int) -> None:
     """A database exactly as the code at `version` left it."""
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        db.migrate(conn, 0, version)
+        migrations.migrate(conn, 0, version)
     engine.dispose()
 
 
 def test_fresh_and_migrated_databases_have_the_same_schema(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.db"
-    db.connect(str(fresh))
+    create_journal(fresh)
     migrated = tmp_path / "migrated.db"
     build_version(migrated, 1)
-    db.connect(str(migrated))
+    create_journal(migrated)
     assert schema_of(migrated) == schema_of(fresh)
     assert "entry_edit" in schema_of(fresh)
     assert sqlite_objects(migrated) == sqlite_objects(fresh)
@@ -95,8 +97,8 @@ def test_an_older_database_is_backed_up_then_upgraded_with_its_data(tmp_path: Pa
     conn.close()
     before = path.read_bytes()
 
-    with open_journal(str(path)) as journal:
-        entry = journal.get_entry(1)
+    with open_journal(db.locate(str(path))) as journal:
+        entry = journal.read.entry(1)
     assert entry.what_happened == "We talked."
     assert entry.occurred_at == datetime(2026, 11, 20, 14, tzinfo=UTC)
 
@@ -115,8 +117,8 @@ def test_an_older_database_is_backed_up_then_upgraded_with_its_data(tmp_path: Pa
 
 def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
-    db.connect(str(path))
-    db.dispose_all()
+    create_journal(path)
+    copies.dispose_engines()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("UPDATE schema_version SET version = 99")
@@ -124,7 +126,7 @@ def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*-wal"))
     before = path.read_bytes()
     with pytest.raises(DatabaseError, match=r"newer peerjournal .*schema 99") as caught:
-        db.connect(str(path))
+        create_journal(path)
     assert "untouched" in str(caught.value)
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*-wal"))
@@ -135,7 +137,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> N
     path.write_bytes(b"this is not a database at all" * 100)
     before = path.read_bytes()
     with pytest.raises(DatabaseError, match="restore") as caught:
-        db.connect(str(path))
+        create_journal(path)
     assert str(path) in str(caught.value)
     assert path.read_bytes() == before
 
@@ -146,17 +148,28 @@ def test_a_foreign_sqlite_database_is_not_taken_over(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE recipes (name TEXT)")
     conn.close()
     with pytest.raises(DatabaseError, match="not a peerjournal journal"):
-        db.connect(str(path))
+        create_journal(path)
 
 
 def test_every_connection_gets_the_pragmas(tmp_path: Path) -> None:
-    database = db.connect(str(tmp_path / "journal.db"))
-    with database.engine.connect() as conn:
+    from peerjournal import journal
+
+    path = tmp_path / "journal.db"
+    create_journal(path)
+    with journal.engine(path).connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2
         assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
+        assert conn.execute(text("PRAGMA temp_store")).scalar() == 2
+    reader = db.open_connection(path, None, readonly=True)
+    try:
+        assert reader.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert reader.execute("PRAGMA query_only").fetchone() == (1,)
+        assert reader.execute("PRAGMA temp_store").fetchone() == (2,)
+    finally:
+        reader.close()
 
 
 def test_folder_and_file_are_private_whatever_the_umask(journal_home: Path) -> None:
@@ -171,19 +184,39 @@ def test_folder_and_file_are_private_whatever_the_umask(journal_home: Path) -> N
         assert stat.S_IMODE((journal_home / name).stat().st_mode) == 0o600, name
 
 
-def test_an_entry_and_its_ratings_commit_together_or_not_at_all(journal_home: Path) -> None:
-    bad = NewEntry(
+def test_an_entry_and_its_parts_commit_together_or_not_at_all(
+    journal_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerjournal import journal as write_side
+
+    create_journal(journal_home / "journal.db")
+    whole = write_side.Journal._add_parts
+
+    def fail_half_way(self: write_side.Journal, entry_id: int, new: NewEntry, **kw: bool) -> None:
+        whole(self, entry_id, new, **kw)
+        self.session.flush()
+        raise RuntimeError("the power went out")
+
+    monkeypatch.setattr(write_side.Journal, "_add_parts", fail_half_way)
+    entry = NewEntry(
         occurred_at=datetime.now(UTC),
         mode="phone",
         what_happened="kept only if everything saves",
-        ratings=(RatingRecord("empathy", "Empathy", 4), RatingRecord("hope", "Hope", 9)),
+        ratings=(Rating("empathy", "Empathy", 4),),
+        tags=("warmline",),
+        flags=("safety",),
     )
-    with pytest.raises(Exception, match="CHECK constraint failed"), open_journal() as journal:
-        journal.add_entry(bad)
+    with pytest.raises(RuntimeError), open_journal() as journal:
+        journal.add_entry(entry)
     with sqlite3.connect(journal_home / "journal.db") as conn:
-        assert conn.execute("SELECT count(*) FROM entry").fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM rating").fetchone() == (0,)
+        for table in ("entry", "rating", "tag", "flag"):
+            assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
     conn.close()
+
+
+def test_a_score_out_of_range_never_reaches_the_journal() -> None:
+    with pytest.raises(InvalidValue, match="1 to 5"):
+        Rating("hope", "Hope", 9)
 
 
 def test_deleting_an_entry_removes_its_ratings_and_tags(journal_home: Path) -> None:
@@ -192,7 +225,7 @@ def test_deleting_an_entry_removes_its_ratings_and_tags(journal_home: Path) -> N
             NewEntry(
                 occurred_at=datetime.now(UTC),
                 mode="video",
-                ratings=(RatingRecord("empathy", "Empathy", 4),),
+                ratings=(Rating("empathy", "Empathy", 4),),
                 tags=("warmline",),
             )
         )
@@ -209,10 +242,7 @@ def test_deleting_an_entry_removes_its_ratings_and_tags(journal_home: Path) -> N
 def test_entry_filter_selects_by_local_day_and_tag(journal_home: Path) -> None:
     from datetime import date, timedelta, timezone
 
-    from sqlmodel import col, select
-
-    from peerjournal.journal import EntryFilter
-    from peerjournal.models import Entry
+    from peerjournal.records import EntryFilter
 
     late_evening = timezone(timedelta(hours=-5))
     with open_journal() as journal:
@@ -225,11 +255,9 @@ def test_entry_filter_selects_by_local_day_and_tag(journal_home: Path) -> None:
                     tags=(tag,),
                 )
             )
-        session = journal.session
 
         def days(flt: EntryFilter) -> list[str]:
-            query = select(Entry.local_date).where(*flt.conditions())
-            return list(session.exec(query.order_by(col(Entry.local_date))).all())
+            return sorted(entry.local_date for entry in journal.read.entries(flt))
 
         assert days(EntryFilter()) == ["2026-11-01", "2026-11-02", "2026-11-03"]
         assert days(EntryFilter(since=date(2026, 11, 2))) == ["2026-11-02", "2026-11-03"]
@@ -243,7 +271,7 @@ def test_a_journal_locked_too_long_is_a_plain_error(
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
     with open_journal() as journal:
         journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="phone"))
-    db.dispose_all()
+    copies.dispose_engines()
     holder = sqlite3.connect(journal_home / "journal.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -261,7 +289,7 @@ def test_a_journal_folder_that_cannot_be_made_is_a_plain_error(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("PEERJOURNAL_HOME", str(blocker))
-    with pytest.raises(DatabaseError, match="cannot be created") as caught, open_journal():
+    with pytest.raises(DatabaseError, match="does not exist") as caught, open_journal():
         pass
     assert str(blocker) in str(caught.value)
     assert blocker.read_text(encoding="utf-8") == "not a folder"
@@ -269,5 +297,5 @@ def test_a_journal_folder_that_cannot_be_made_is_a_plain_error(
 
 def test_a_folder_given_as_the_journal_says_so(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="is a folder, not a journal file") as caught:
-        db.connect(str(tmp_path))
+        create_journal(tmp_path)
     assert str(tmp_path / "journal.db") in str(caught.value)

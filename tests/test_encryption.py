@@ -14,9 +14,9 @@ from typing import Any
 import pexpect
 import pytest
 
-from peerjournal import db, drafts, encryption
+from peerjournal import copies, drafts, encryption
 from peerjournal.errors import DatabaseError
-from tests.conftest import RunCli
+from tests.conftest import RunCli, create_journal
 
 PASSPHRASE = "correct horse battery"
 MARKER = "zebracrossing"  # a word that must never be found in plain text on disk
@@ -98,7 +98,7 @@ def test_a_wrong_passphrase_is_one_plain_sentence_and_the_file_is_untouched(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    db.dispose_all()
+    copies.dispose_engines()
     journal = journal_home / "journal.db"
     before = journal.read_bytes()
 
@@ -246,7 +246,7 @@ def test_encrypt_refuses_a_journal_that_is_already_encrypted(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    db.dispose_all()
+    copies.dispose_engines()
     journal = journal_home / "journal.db"
     before = journal.read_bytes()
     result = run("encrypt")
@@ -300,7 +300,7 @@ def test_an_encrypted_journal_without_sqlcipher_says_how_to_install_it(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    db.dispose_all()
+    copies.dispose_engines()
     monkeypatch.setattr(encryption, "available", lambda: False)
     result = run("list")
     assert result.exit_code == 1, result.output
@@ -314,7 +314,7 @@ def test_a_damaged_file_is_still_called_damaged_not_encrypted(tmp_path: Path) ->
     path.write_bytes(os.urandom(5000))
     assert not encryption.looks_encrypted(path)
     with pytest.raises(DatabaseError, match="restore"):
-        db.connect(str(path))
+        create_journal(path)
 
 
 @pytest.mark.pty

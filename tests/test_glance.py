@@ -6,8 +6,9 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from peerjournal.glance import principle_glance
-from peerjournal.journal import NewEntry, RatingRecord, open_journal
+from peerjournal.journal import open_journal
+from peerjournal.queries import glance
+from peerjournal.records import NewEntry, Rating
 from tests.conftest import RunCli
 
 TODAY = date(2026, 11, 25)
@@ -22,7 +23,7 @@ def seed(days_ago: int, score: int, text: str, slug: str = "empathy") -> None:
                 occurred_at=datetime(day.year, day.month, day.day, 10, tzinfo=LOCAL),
                 mode="phone",
                 what_happened=text,
-                ratings=(RatingRecord(slug, "Empathy", score),),
+                ratings=(Rating(slug, "Empathy", score),),
             )
         )
 
@@ -34,7 +35,7 @@ def test_four_weeks_average_and_the_best_recent_example(journal_home: Path) -> N
     seed(2, 5, "the most recent five")
     seed(0, 2, "today")
     seed(1, 5, "another principle", slug="hope")
-    seen = principle_glance(str(journal_home / "journal.db"), "empathy", today=TODAY)
+    seen = glance(journal_home / "journal.db", "empathy", today=TODAY)
     assert seen is not None
     assert (seen.start, seen.end) == (date(2026, 10, 29), TODAY)
     assert seen.ratings == 4
@@ -46,7 +47,7 @@ def test_four_weeks_average_and_the_best_recent_example(journal_home: Path) -> N
 
 def test_nothing_rated_lately_has_no_average_and_no_example(journal_home: Path) -> None:
     seed(60, 5, "long ago")
-    seen = principle_glance(str(journal_home / "journal.db"), "empathy", today=TODAY)
+    seen = glance(journal_home / "journal.db", "empathy", today=TODAY)
     assert seen is not None
     assert seen.average is None and seen.ratings == 0 and seen.example is None
 
@@ -72,11 +73,10 @@ def test_without_a_journal_the_guide_alone_is_shown_and_nothing_is_created(
     assert result.exit_code == 0, result.output
     assert "In your own practice" not in result.stdout
     assert json.loads(run("principles", "empathy", "--json").stdout)["yours"] is None
-    assert not journal_home.exists()
+    assert list(journal_home.iterdir()) == []
 
 
 def test_an_unreadable_journal_still_shows_the_guide(run: RunCli, journal_home: Path) -> None:
-    journal_home.mkdir()
     (journal_home / "journal.db").write_bytes(b"garbage" * 100)
     result = run("principles", "empathy")
     assert result.exit_code == 0, result.output

@@ -29,7 +29,8 @@ from tests.conftest import RunCli
 WRITER = """
 import sys
 from datetime import UTC, datetime
-from peerjournal.journal import NewEntry, RatingRecord, open_journal
+from peerjournal.journal import open_journal
+from peerjournal.records import NewEntry, Rating
 
 count = int(sys.argv[1])
 for n in range(count):
@@ -39,9 +40,9 @@ for n in range(count):
             mode="phone",
             what_happened="entry " + str(n) + " " + "words " * 200,
             ratings=(
-                RatingRecord("empathy", "Empathy", 4),
-                RatingRecord("hope", "Hope and resilience", 3),
-                RatingRecord("trust", "Trust", 5),
+                Rating("empathy", "Empathy", 4),
+                Rating("hope", "Hope and resilience", 3),
+                Rating("trust", "Trust", 5),
             ),
             tags=("warmline", "evening"),
         ))
@@ -134,9 +135,9 @@ def test_no_command_opens_a_network_connection(run: RunCli, no_network: list[Any
         ["path"],
         ["principles"],
         ["principles", "empathy"],
+        ["log", "--note", "We talked.", "--no-input"],
         ["review"],
         ["review", "--json"],
-        ["log", "--note", "We talked.", "--no-input"],
         ["list"],
         ["search", "talked"],
         ["export"],
@@ -148,23 +149,23 @@ def test_no_command_opens_a_network_connection(run: RunCli, no_network: list[Any
 
 
 def test_a_full_disk_is_a_plain_error_and_the_text_is_kept_as_a_draft(
-    run: RunCli, journal_home: Path
+    run: RunCli, journal_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sqlalchemy import event
-
     from peerjournal import db, drafts
 
     first = run("log", "--note", "a first entry", "--no-input")
     assert first.exit_code == 0, first.output
-    engine = db._engines[str(journal_home / "journal.db")]
+    whole = db.open_connection
 
-    @event.listens_for(engine, "connect")
-    def no_room_to_grow(dbapi_connection: Any, _record: Any) -> None:
-        # SQLite's own "disk is full": the file may not grow by a single page.
-        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
-        dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
+    def no_room_to_grow(path: Path, key: str | None, **options: Any) -> Any:
+        conn = whole(path, key, **options)
+        if not options.get("readonly"):
+            # SQLite's own "disk is full": the file may not grow by a single page.
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
 
-    engine.dispose()
+    monkeypatch.setattr(db, "open_connection", no_room_to_grow)
     words = "a long reflection that needs new pages " * 400
     result = run("log", "--note", words, "--no-input")
     assert result.exit_code == 1, result.output
@@ -182,7 +183,7 @@ def test_with_nowhere_to_write_the_text_is_printed_back(
     monkeypatch.setenv("PEERJOURNAL_HOME", str(blocker))
     result = run("log", "--note", "words I must not lose", "--rate", "hope=4", "--no-input")
     assert result.exit_code == 1, result.output
-    assert "cannot be created" in result.stderr
+    assert "no journal was started there" in result.stderr
     assert "copy it somewhere safe" in result.stderr
     assert "words I must not lose" in result.stderr
     assert "hope=4" in result.stderr
@@ -248,9 +249,9 @@ HOSTILE = st.text(
 )
 @given(note=HOSTILE)
 def test_any_reflection_is_stored_exactly_and_shown_inert(run: RunCli, note: str) -> None:
-    from peerjournal import db
+    from peerjournal import copies
 
-    db.dispose_all()
+    copies.dispose_engines()
     saved = run("log", "--note", "-", "--no-input", "--json", input=note)
     assert saved.exit_code == 0, saved.output
     entry_id = json.loads(saved.stdout)["id"]

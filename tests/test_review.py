@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from peerjournal.errors import InvalidValue
-from peerjournal.journal import ActivityWindowRow, IntentionRecord, PrincipleWindowRow, Window
 from peerjournal.principles import Guide, Principle
+from peerjournal.queries import ActivityWindowRow, PrincipleWindowRow, Window
+from peerjournal.records import Intention as IntentionRecord
 from peerjournal.review import (
     Review,
     build_review,
@@ -50,7 +51,9 @@ def _review(
         windows=windows,
         weeks=weeks,
         principle_rows=[PrincipleWindowRow(*row) for row in rows],
-        activity_rows=[ActivityWindowRow(*row) for row in activity],
+        activity_rows=[
+            ActivityWindowRow(w, n, m, n if m else 0, f, t) for w, n, m, f, t in activity
+        ],
         modes={"phone": 2, "in-person": 1},
         names=names or {},
     )
@@ -185,7 +188,7 @@ def test_json_has_the_product_keys_with_nulls_and_rounded_averages() -> None:
         windows=windows,
         weeks=2,
         principle_rows=[PrincipleWindowRow(1, "a", 3, 11), PrincipleWindowRow(0, "a", 1, 3)],
-        activity_rows=[ActivityWindowRow(1, 3, 75, 2, 5)],
+        activity_rows=[ActivityWindowRow(1, 3, 75, 3, 2, 5)],
         modes={"text": 1, "phone": 2},
         names={},
         intention=IntentionRecord(date(2026, 3, 16), date(2026, 3, 22), "Ask before advising."),

@@ -11,17 +11,14 @@ import pytest
 from rich.console import Console
 from sqlalchemy import create_engine
 
-from peerjournal import db, render
+from peerjournal import db, migrations, render
 from peerjournal.errors import InvalidValue
-from peerjournal.journal import (
-    EntryFilter,
-    NewEntry,
-    RatingRecord,
-    open_journal,
-    search_entries,
-    search_query,
-)
-from peerjournal.models import Entry, Rating, Tag
+from peerjournal.journal import open_journal
+from peerjournal.models import Entry as EntryRow
+from peerjournal.models import Rating as RatingRow
+from peerjournal.models import Tag as TagRow
+from peerjournal.queries import search_query
+from peerjournal.records import EntryFilter, NewEntry, Rating
 from tests.conftest import RunCli
 
 
@@ -39,8 +36,8 @@ def add(day: int, text: str = "", **kwargs: object) -> int:
 
 
 def found(text: str, **kwargs: object) -> list[int]:
-    with open_journal(write=False) as journal:
-        return [hit.id for hit in search_entries(journal, text, **kwargs)]  # type: ignore[arg-type]
+    with open_journal() as journal:
+        return [hit.entry.id for hit in journal.read.search(text, **kwargs)]  # type: ignore[arg-type]
 
 
 def test_the_most_relevant_entry_comes_first() -> None:
@@ -84,9 +81,7 @@ def test_a_lone_star_is_no_word_and_never_blames_the_journal() -> None:
 
 
 def test_notes_aliases_and_tags_are_searched_too() -> None:
-    by_note = add(
-        1, "x", ratings=(RatingRecord("empathy", "Empathy", 4, "asked instead of assuming"),)
-    )
+    by_note = add(1, "x", ratings=(Rating("empathy", "Empathy", 4, "asked instead of assuming"),))
     by_alias = add(2, "y", peer="Moonbeam")
     by_tag = add(3, "z", tags=("warmline",))
     assert found("assuming") == [by_note]
@@ -106,11 +101,11 @@ def test_the_filters_of_list_and_a_limit_apply() -> None:
 def test_the_index_follows_edits_deletions_and_changed_ratings(journal_home: Path) -> None:
     entry_id = add(1, "first wording", tags=("old",))
     with open_journal() as journal:
-        entry = journal.session.get(Entry, entry_id)
+        entry = journal.session.get(EntryRow, entry_id)
         assert entry is not None
         entry.what_happened = "second wording"
         journal.session.add(
-            Rating(
+            RatingRow(
                 entry_id=entry_id,
                 slug="hope",
                 principle_name="Hope",
@@ -118,7 +113,7 @@ def test_the_index_follows_edits_deletions_and_changed_ratings(journal_home: Pat
                 note="named strengths",
             )
         )
-        journal.session.add(Tag(entry_id=entry_id, name="new"))
+        journal.session.add(TagRow(entry_id=entry_id, name="new"))
     assert found("first") == []
     assert found("second strengths new old") == [entry_id]
     with open_journal() as journal:
@@ -133,7 +128,7 @@ def test_an_older_journal_is_indexed_when_it_upgrades(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        db.migrate(conn, 0, 2)
+        migrations.migrate(conn, 0, 2)
         conn.exec_driver_sql(
             "INSERT INTO entry (uid, occurred_at, utc_offset, local_date, logged_at, mode,"
             " what_happened, so_what, now_what, shared)"
@@ -142,15 +137,15 @@ def test_an_older_journal_is_indexed_when_it_upgrades(tmp_path: Path) -> None:
         )
         conn.exec_driver_sql("INSERT INTO tag (entry_id, name) VALUES (1, 'legacy')")
     engine.dispose()
-    with open_journal(str(path), write=False) as journal:
-        hits = search_entries(journal, "existed legacy")
-    assert [hit.uid for hit in hits] == ["u1"]
+    with open_journal(db.locate(str(path))) as journal:
+        hits = journal.read.search("existed legacy")
+    assert [hit.entry.uid for hit in hits] == ["u1"]
 
 
 def test_the_passage_marks_exactly_the_matches() -> None:
     add(1, "We spoke about hope.\n\nThen about Hope again.")
-    with open_journal(write=False) as journal:
-        (hit,) = search_entries(journal, "hope")
+    with open_journal() as journal:
+        (hit,) = journal.read.search("hope")
     assert [hit.snippet[a:b] for a, b in hit.highlights] == ["hope", "Hope"]
     assert "\n\n" not in hit.snippet
 

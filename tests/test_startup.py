@@ -47,14 +47,15 @@ def test_a_principle_with_a_journal_present_still_skips_the_database_layer(
 ) -> None:
     from datetime import UTC, datetime
 
-    from peerjournal.journal import NewEntry, RatingRecord, open_journal
+    from peerjournal.journal import open_journal
+    from peerjournal.records import NewEntry, Rating
 
     with open_journal() as journal:
         journal.add_entry(
             NewEntry(
                 occurred_at=datetime.now(UTC),
                 mode="phone",
-                ratings=(RatingRecord("empathy", "Empathy", 5),),
+                ratings=(Rating("empathy", "Empathy", 5),),
             )
         )
     done = subprocess.run(

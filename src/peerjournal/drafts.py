@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from peerjournal import encryption, paths
-from peerjournal.errors import PeerJournalError
+from peerjournal.errors import InvalidValue, PeerJournalError
+from peerjournal.records import FollowUp, follow_up_as_dict, follow_up_from_dict
 
 DRAFT_FILENAME = "draft.json"
 SEALED_FILENAME = "draft.db"
-FORMAT_VERSION = 1
+# Version 2 added rating notes, flags and follow-ups; a version 1 draft reads without them.
+FORMAT_VERSION = 2
 
 
 class DraftUnreadable(PeerJournalError):
@@ -46,8 +48,12 @@ class Draft:
     so_what: str = ""
     now_what: str = ""
     ratings: dict[str, int] = field(default_factory=dict)
+    # A rating's "why?", by slug.
+    notes: dict[str, str] = field(default_factory=dict)
     feeling: int | None = None
     tags: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
     # Which steps have been answered (skipping counts), so a resumed draft
     # asks only the rest.
     done: list[str] = field(default_factory=list)
@@ -70,8 +76,11 @@ class Draft:
             self.so_what,
             self.now_what,
             sorted(self.ratings.items()),
+            sorted(self.notes.items()),
             self.feeling,
             sorted(self.tags),
+            sorted(self.flags),
+            [(f.id, f.text, f.due, f.due_time) for f in self.follow_ups],
         )
 
     def mark_done(self, step: str) -> None:
@@ -92,8 +101,11 @@ class Draft:
             "so_what": self.so_what,
             "now_what": self.now_what,
             "ratings": dict(self.ratings),
+            "notes": dict(self.notes),
             "feeling": self.feeling,
             "tags": list(self.tags),
+            "flags": list(self.flags),
+            "follow_ups": [follow_up_as_dict(f) for f in self.follow_ups],
         }
         return json.dumps(data, indent=2, ensure_ascii=False)
 
@@ -101,7 +113,7 @@ class Draft:
     def from_json(cls, text: str) -> Draft:
         """A draft from its JSON; ValueError/TypeError/KeyError if it is not one."""
         data = json.loads(text)
-        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+        if not isinstance(data, dict) or data.get("version") not in (1, FORMAT_VERSION):
             raise ValueError("not a draft")
         when = data["occurred_at"]
         ratings = data["ratings"]
@@ -109,6 +121,15 @@ class Draft:
             isinstance(k, str) and type(v) is int for k, v in ratings.items()
         ):
             raise ValueError("ratings")
+        notes = data.get("notes", {})
+        if not isinstance(notes, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in notes.items()
+        ):
+            raise ValueError("notes")
+        try:
+            follow_ups = [follow_up_from_dict(f) for f in data.get("follow_ups", [])]
+        except (InvalidValue, AttributeError):
+            raise ValueError("follow_ups") from None
         draft = cls(
             occurred_at=datetime.fromisoformat(when) if when is not None else None,
             mode=_optional(data["mode"], str),
@@ -118,8 +139,11 @@ class Draft:
             so_what=_text(data["so_what"]),
             now_what=_text(data["now_what"]),
             ratings=ratings,
+            notes=notes,
             feeling=_optional(data["feeling"], int),
             tags=[_text(t) for t in data["tags"]],
+            flags=[_text(f) for f in data.get("flags", [])],
+            follow_ups=follow_ups,
             done=[_text(s) for s in data["done"]],
             entry_id=_optional(data["entry_id"], int),
             started_at=datetime.fromisoformat(data["started_at"]),

@@ -65,12 +65,14 @@ class EncryptionUnavailable(DatabaseError):
 
 
 class _Run:
-    """The passphrase of this run, once known, and who to ask for it."""
+    """The passphrase of this run, once known, who to ask for it, and the files seen."""
 
     def __init__(self) -> None:
         self.passphrase: str | None = None
         self.asker: Asker | None = None
         self.journal: str | None = None
+        # Whether each file read so far is encrypted (see looks_encrypted).
+        self.kinds: dict[Path, bool] = {}
 
 
 _run = _Run()
@@ -81,6 +83,7 @@ def begin_run(journal: str | None, asker: Asker | None) -> None:
     _run.passphrase = None
     _run.journal = journal
     _run.asker = asker
+    _run.kinds.clear()
 
 
 def forget_passphrase() -> None:
@@ -94,22 +97,47 @@ def use_passphrase(passphrase: str) -> None:
 
 
 def looks_encrypted(path: Path) -> bool:
-    """Whether the file at `path` is an encrypted database (see the module's note)."""
+    """Whether the file at `path` is an encrypted database (see the module's note).
+
+    The header is read once a run, then remembered. Reading it again would
+    open and close the file while SQLite has it open in this process, and
+    closing any descriptor of a file drops every POSIX lock the process holds
+    on it: SQLite's own locks included, which another process could then take
+    for a journal nobody is using (and reset its write-ahead log under us).
+    The answer changes only when the file is replaced, by `encrypt` or
+    `restore`, which call `forget_files`.
+    """
+    key = path.absolute()
+    known = _run.kinds.get(key)
+    if known is not None:
+        return known
     try:
         size = path.stat().st_size
         if size == 0 or size % SMALLEST_PAGE:
-            return False
-        with path.open("rb") as handle:
-            return handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
+            found = False  # new (SQLite writes it plain), or damaged
+        else:
+            with path.open("rb") as handle:
+                found = handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
     except OSError:
         return False
+    _run.kinds[key] = found
+    return found
+
+
+def forget_files() -> None:
+    """Read every file's header afresh: one was replaced (restore, encrypt)."""
+    _run.kinds.clear()
 
 
 def journal_path() -> Path | None:
     """The file of the journal of this run (the --db choice, or the default), if it is a file."""
-    from peerjournal.paths import database_location, sqlite_file
+    from peerjournal.db import locate
+    from peerjournal.errors import DatabaseError
 
-    return sqlite_file(database_location(_run.journal))
+    try:
+        return locate(_run.journal).path
+    except DatabaseError:
+        return None
 
 
 def journal_is_encrypted() -> bool:

@@ -1,4 +1,9 @@
-"""The journal's tables: entries, ratings, tags, edit history and weekly intentions."""
+"""The journal's tables: entries, ratings, tags, flags, follow-ups, edit history, intentions.
+
+The schema, and the write side's view of it; the read side (queries.py)
+speaks plain SQL to the same tables. A change here is a new step in
+migrations.py, and the fresh-equals-migrated test keeps the two in step.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,6 @@ from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
-
-SCHEMA_VERSION_TABLE = "schema_version"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -103,8 +106,35 @@ class Tag(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
 
 
+class Flag(SQLModel, table=True):
+    """Something about a conversation to bring to supervision (records.FLAGS)."""
+
+    __tablename__ = "flag"
+    __table_args__ = (Index("ix_flag_name", "name"),)
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
+    name: str = Field(primary_key=True, max_length=20)
+
+
+class FollowUp(SQLModel, table=True):
+    """A promise made in a conversation, by when (local day, optional time), and when kept."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (
+        Index("ix_follow_up_entry_id", "entry_id"),
+        Index("ix_follow_up_done_at", "done_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", ondelete="CASCADE")
+    text: str
+    due_date: str | None = Field(default=None, max_length=10)
+    due_time: str | None = Field(default=None, max_length=5)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 class Intention(SQLModel, table=True):
-    """What the supporter means to practise in the week after a review."""
+    """What the supporter means to practise in the week after a review, and how it went."""
 
     __tablename__ = "intention"
 
@@ -113,6 +143,8 @@ class Intention(SQLModel, table=True):
     period_end: str = Field(max_length=10, unique=True)
     text: str
     written_at: datetime = Field(sa_type=UTCDateTime)
+    reply: str | None = None
+    replied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class EntryEdit(SQLModel, table=True):

@@ -39,28 +39,6 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME, appauthor=False)
 
 
-def database_location(flag: str | None = None) -> str:
-    """The database the user chose: the `--db` flag, then PEERJOURNAL_DB, then the default.
-
-    A value containing '://' is a database URL; anything else is a file path.
-    """
-    chosen = flag or os.environ.get(ENV_DB)
-    if chosen:
-        if "://" in chosen:
-            return chosen
-        return str(Path(chosen).expanduser())
-    return str(data_dir() / DB_FILENAME)
-
-
-def sqlite_file(location: str) -> Path | None:
-    """The SQLite file a database location names, or None for another kind of database."""
-    if "://" not in location:
-        return Path(location)
-    if location.startswith("sqlite:///"):
-        return Path(location.removeprefix("sqlite:///"))
-    return None
-
-
 def user_guide_path() -> Path:
     """Where `principles customize` puts the user's own copy of the guide."""
     return config_dir() / GUIDE_FILENAME

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, time
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -18,34 +17,23 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from peerjournal.output import inert
+from peerjournal.records import FLAGS, REFLECTION_PROMPTS, mode_label, when_label
+
 if TYPE_CHECKING:
     from peerjournal.drafts import Draft
-    from peerjournal.glance import PrincipleGlance
-    from peerjournal.journal import (
-        EntryRecord,
-        NewEntry,
-        RatedReflection,
-        ReflectionRecord,
-        SearchHit,
-        Window,
-    )
     from peerjournal.principles import Guide, Principle
     from peerjournal.privacy import Finding
+    from peerjournal.queries import Match, PrincipleGlance, Window
+    from peerjournal.records import Entry, EntryFilter, NewEntry, Rating
     from peerjournal.review import Point, Review
 
-# C0 and C1 control characters (but newline and tab), DEL, and the Unicode
-# bidirectional controls that can make text read differently from what it is.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+__all__ = ["inert", "when_label"]
 
 
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def inert(text: str) -> str:
-    """User text with every control character shown as a visible escape, never obeyed."""
-    return _UNSAFE.sub(_visible, text)
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """A count with its noun, right for one and for many: 1 entry, 3 entries."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def user_text(text: str, style: str = "") -> Text:
@@ -136,7 +124,7 @@ def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -
 _MATCH_STYLE = "bold underline"  # still visible with NO_COLOR: never colour alone
 
 
-def search_results(hits: Sequence[SearchHit], query: str) -> None:
+def search_results(hits: Sequence[Match], query: str) -> None:
     """Each match: its number, when, contact and alias, then the passage with the words marked."""
     console = out()
     if not hits:
@@ -146,14 +134,18 @@ def search_results(hits: Sequence[SearchHit], query: str) -> None:
         )
         return
     for hit in hits:
-        head = Text(f"#{hit.id}", style="bold cyan")
-        head.append(f"  {hit.local_time.strftime('%a %d %b %Y %H:%M')}  {hit.mode}")
-        if hit.peer:
+        entry = hit.entry
+        head = Text(f"#{entry.id}", style="bold cyan")
+        head.append(f"  {when_label(entry.occurred_at)}  ")
+        head.append(inert(mode_label(entry.mode)))
+        if entry.peer:
             head.append("  with ")
-            head.append(inert(hit.peer))
-        if hit.tags:
+            head.append(inert(entry.peer))
+        if entry.flags:
+            head.append(f"  {flag_marks(entry.flags)}", style="bold")
+        if entry.tags:
             head.append("  ")
-            head.append(inert(", ".join(hit.tags)), style="dim")
+            head.append(inert(", ".join(entry.tags)), style="dim")
         console.print(head)
         console.print(passage(hit.passage), soft_wrap=False)
         console.print()
@@ -205,37 +197,29 @@ def markup_escape(text: str) -> str:
 
 # --- entries ---
 
-_BAR_BLOCKS = "▁▂▃▅▇"
 _NOT_RATED = "·"
-MODE_LABELS = {
-    "in-person": "in person",
-    "phone": "phone",
-    "text": "text/chat",
-    "video": "video",
-    "group": "group",
-    "other": "other",
-}
+# One mark per flag, for the compact `list` column (the legend under the list names them).
+FLAG_MARKS = {"safety": "!", "debrief": "D", "boundary": "B", "disclosure": "S", "own-story": "O"}
+
+
+# One scale of marks for a score or an average, 1 to 5, on every screen.
+SCORE_MARKS = "▁▂▃▄▅▆▇█"
+
+
+def score_mark(value: float) -> str:
+    """The mark for a score or an average on the fixed 1-to-5 scale."""
+    index = round((min(max(value, 1.0), 5.0) - 1.0) / 4.0 * (len(SCORE_MARKS) - 1))
+    return SCORE_MARKS[index]
 
 
 def rating_bar(scores: Sequence[int | None]) -> str:
-    """One block per principle, taller for a higher score; `·` where not rated."""
-    return "".join(_NOT_RATED if s is None else _BAR_BLOCKS[s - 1] for s in scores)
+    """One mark per principle, taller for a higher score; `·` where not rated."""
+    return "".join(_NOT_RATED if s is None else score_mark(s) for s in scores)
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%a %d %b %Y %H:%M")
-
-
-def _mode(mode: str) -> str:
-    return MODE_LABELS.get(mode, mode)
-
-
-def _first_line(record: EntryRecord) -> str:
-    for text in (record.what_happened, record.so_what, record.now_what):
-        for line in text.splitlines():
-            if line.strip():
-                return line.strip()
-    return ""
+def flag_marks(flags: Sequence[str]) -> str:
+    """The compact marks of an entry's flags, in FLAGS' order."""
+    return "".join(FLAG_MARKS.get(f, "?") for f in flags)
 
 
 def _average(scores: Iterable[int]) -> float | None:
@@ -243,16 +227,23 @@ def _average(scores: Iterable[int]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def entry_list(records: Sequence[EntryRecord], slugs: Sequence[str]) -> None:
+def entry_list(
+    records: Sequence[Entry],
+    slugs: Sequence[str],
+    *,
+    where: EntryFilter | None = None,
+    journal_empty: bool = False,
+) -> None:
     """Recent entries as a table on stdout, newest first."""
     if not records:
-        out().print(
-            Text("No entries yet. After your next conversation, run: peerjournal log", style="dim")
-        )
+        if journal_empty or where is None or not where.narrowed:
+            notice("No entries yet. After your next conversation, run: peerjournal log")
+        else:
+            notice(f"No entries match: {where.describe()}. Try a wider filter, or none.")
         return
     rows = [_list_row(record, slugs) for record in records]
     table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
-    headers = ("#", "When", "Kind", "Min", "Ratings")
+    headers = ("#", "When", "Kind", "Min", "Ratings", "Flags")
     for index, header in enumerate(headers):
         # The short columns never shrink; the reflection gets what is left.
         width = max(len(header), *(len(str(row[index])) for row in rows))
@@ -266,129 +257,128 @@ def entry_list(records: Sequence[EntryRecord], slugs: Sequence[str]) -> None:
     for row in rows:
         table.add_row(*row)
     out().print(table)
-    out().print(
-        Text(
-            f"Ratings: one block per principle in the guide's order ({', '.join(slugs)}); "
-            "· not rated; the number is the average. Read one in full: peerjournal show ID",
-            style="dim",
-        ),
+    flagged = sorted({f for r in records for f in r.flags}, key=list(FLAGS).index)
+    legend = (
+        f"Ratings: one mark per principle in the guide's order ({', '.join(slugs)}), "
+        f"{SCORE_MARKS[0]} is 1 and {SCORE_MARKS[-1]} is 5; · not rated; the number is the average."
     )
+    if flagged:
+        legend += " Flags: " + ", ".join(f"{FLAG_MARKS[f]} {f}" for f in flagged) + "."
+    out().print(Text(legend + " Read one in full: peerjournal show ID", style="dim"))
 
 
-def _list_row(record: EntryRecord, slugs: Sequence[str]) -> list[Text | str]:
+def _list_row(record: Entry, slugs: Sequence[str]) -> list[Text | str]:
     by_slug = {r.slug: r.score for r in record.ratings}
     bar = rating_bar([by_slug.get(s) for s in slugs])
     average = _average(r.score for r in record.ratings)
-    ratings = f"{bar} {average:.1f}" if average is not None else bar
+    ratings = f"{bar} {one_decimal(average)}" if average is not None else bar
     return [
         str(record.id),
-        record.local_time.strftime("%Y-%m-%d %H:%M"),
-        _mode(record.mode),
+        record.occurred_at.strftime("%Y-%m-%d %H:%M"),
+        inert(mode_label(record.mode)),
         "" if record.minutes is None else str(record.minutes),
         ratings,
-        user_text(_first_line(record)),
+        flag_marks(record.flags),
+        user_text(record.first_line),
     ]
 
 
-def _entry_body(
-    *,
-    when: datetime,
-    mode: str,
-    minutes: int | None,
-    peer: str | None,
-    feeling: int | None,
-    tags: Sequence[str],
-    ratings: Sequence[tuple[str, int]],
-    reflection: Sequence[tuple[str, str]],
-    extra: Sequence[tuple[str, str]] = (),
-) -> Group:
+def one_decimal(value: float) -> str:
+    """A number as a person reads it: one decimal, rounded half up (4.25 is 4.3)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _entry_body(entry: NewEntry, extra: Sequence[tuple[str, str]] = ()) -> Group:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column()
-    facts.add_row("When", _when(when))
-    facts.add_row("Kind", _mode(mode))
-    facts.add_row("Minutes", "not given" if minutes is None else str(minutes))
-    facts.add_row("Peer", user_text(peer) if peer else Text("not given", style="dim"))
-    facts.add_row("Feeling after", "not given" if feeling is None else f"{feeling} of 5")
-    facts.add_row("Tags", user_text(", ".join(tags)) if tags else Text("none", style="dim"))
+    facts.add_row("When", when_label(entry.occurred_at))
+    facts.add_row("Kind", user_text(mode_label(entry.mode)))
+    facts.add_row("Minutes", "not given" if entry.minutes is None else str(entry.minutes))
+    facts.add_row("Peer", user_text(entry.peer) if entry.peer else Text("not given", style="dim"))
+    feeling = "not given" if entry.feeling is None else f"{entry.feeling} of 5"
+    facts.add_row("Feeling after", feeling)
+    facts.add_row(
+        "Flags",
+        Text(", ".join(f"{f} ({FLAGS[f]})" for f in entry.flags))
+        if entry.flags
+        else Text("none", style="dim"),
+    )
+    facts.add_row(
+        "Tags", user_text(", ".join(entry.tags)) if entry.tags else Text("none", style="dim")
+    )
     for label, value in extra:
         facts.add_row(label, value)
     parts: list[Table | Text] = [facts]
-    if ratings:
-        scores = Table.grid(padding=(0, 2))
-        scores.add_column(no_wrap=True)
-        scores.add_column(no_wrap=True)
-        scores.add_column()
-        for name, score in ratings:
-            scores.add_row(f"{score} of 5", "█" * score + "░" * (5 - score), user_text(name))
-        parts += [Text("\nRatings", style="bold"), scores]
+    if entry.ratings:
+        parts += [Text("\nRatings", style="bold"), _ratings_table(entry.ratings)]
     else:
         parts.append(Text("\nNo principles rated.", style="dim"))
-    for label, text in reflection:
-        parts.append(Text(f"\n{label}", style="bold"))
+    for prompt in REFLECTION_PROMPTS:
+        text: str = getattr(entry, prompt.field)
+        parts.append(Text(f"\n{prompt.label}", style="bold"))
         parts.append(user_text(text) if text else Text("(nothing written)", style="dim"))
+    if entry.follow_ups:
+        parts.append(Text("\nFollow-ups", style="bold"))
+        for follow_up in entry.follow_ups:
+            line = Text("  ")
+            if follow_up.id is not None:
+                line.append(f"[{follow_up.id}] ", style="dim")
+            line.append(inert(follow_up.text))
+            if follow_up.due is not None:
+                due = when_label_day(follow_up.due, follow_up.due_time)
+                line.append(f" · by {due}")
+            line.append(" · done" if follow_up.done else " · open", style="dim")
+            parts.append(line)
     return Group(*parts)
 
 
-REFLECTION_LABELS = ("What happened?", "So what?", "Now what?")
+def when_label_day(day: date, clock: time | None) -> str:
+    """A due day, with its time when one was given."""
+    from peerjournal.records import day_label
+
+    return day_label(day) + (f" {clock:%H:%M}" if clock is not None else "")
 
 
-def entry_detail(record: EntryRecord) -> None:
+def _ratings_table(ratings: Sequence[Rating]) -> Table:
+    scores = Table.grid(padding=(0, 2))
+    scores.add_column(no_wrap=True)
+    scores.add_column(no_wrap=True)
+    scores.add_column()
+    for rating in ratings:
+        name = user_text(rating.name)
+        if rating.note:
+            name.append(" — why: ", style="dim")
+            name.append(inert(rating.note), style="italic")
+        scores.add_row(f"{rating.score} of 5", "█" * rating.score + "░" * (5 - rating.score), name)
+    return scores
+
+
+def entry_detail(record: Entry) -> None:
     """One saved entry in full, on stdout."""
-    extra = [("Logged", _when(record.logged_at.astimezone()))]
+    extra = [("Logged", when_label(record.logged_at.astimezone()))]
     if record.edited_at is not None:
-        extra.append(("Last edited", _when(record.edited_at.astimezone())))
+        extra.append(("Last edited", when_label(record.edited_at.astimezone())))
     if record.shared:
         extra.append(("Shared", "marked for supervision summaries"))
-    body = _entry_body(
-        when=record.local_time,
-        mode=record.mode,
-        minutes=record.minutes,
-        peer=record.peer,
-        feeling=record.feeling,
-        tags=record.tags,
-        ratings=[(r.name, r.score) for r in record.ratings],
-        reflection=list(
-            zip(
-                REFLECTION_LABELS,
-                (record.what_happened, record.so_what, record.now_what),
-                strict=True,
-            )
-        ),
-        extra=extra,
-    )
+    body = _entry_body(record, extra)
     out().print(Panel(body, title=f"Entry #{record.id}", title_align="left", expand=False))
 
 
 def entry_summary(entry: NewEntry) -> None:
     """The entry about to be saved, on stderr, so the user can check it first."""
-    body = _entry_body(
-        when=entry.occurred_at,
-        mode=entry.mode,
-        minutes=entry.minutes,
-        peer=entry.peer,
-        feeling=entry.feeling,
-        tags=entry.tags,
-        ratings=[(r.name, r.score) for r in entry.ratings],
-        reflection=list(
-            zip(
-                REFLECTION_LABELS,
-                (entry.what_happened, entry.so_what, entry.now_what),
-                strict=True,
-            )
-        ),
-    )
-    err().print(Panel(body, title="Your entry", title_align="left", expand=False))
+    err().print(Panel(_entry_body(entry), title="Your entry", title_align="left", expand=False))
 
 
 def draft_text(draft: Draft) -> None:
     """What the user wrote, on stderr, when it cannot be kept anywhere else."""
     body = Text("Here is what you wrote; copy it somewhere safe:\n", style="bold")
-    for label, text in zip(
-        REFLECTION_LABELS, (draft.what_happened, draft.so_what, draft.now_what), strict=True
-    ):
+    for prompt in REFLECTION_PROMPTS:
+        text = getattr(draft, prompt.field)
         if text:
-            body.append(f"\n{label}\n", style="italic")
+            body.append(f"\n{prompt.label}\n", style="italic")
             body.append(inert(text) + "\n")
     if draft.peer:
         body.append("\nPeer: ", style="italic")
@@ -461,7 +451,7 @@ def privacy_warning(label: str, text: str, findings: Sequence[Finding]) -> None:
 
 def draft_offer(draft: Draft) -> None:
     """Describe the unfinished entry waiting from last time."""
-    started = _when(draft.started_at.astimezone())
+    started = when_label(draft.started_at.astimezone())
     line = Text("You have an unfinished entry", style="bold")
     line.append(f" (started {started}")
     preview = draft.reflection.strip().splitlines()
@@ -474,16 +464,12 @@ def draft_offer(draft: Draft) -> None:
     err().print(line, soft_wrap=True)
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def json_data(data: object) -> None:
-    """Data as JSON on stdout; characters a terminal could obey are written as \\u escapes."""
-    import json
+    """Data as JSON on stdout, through the one JSON writer (characters a terminal could
+    obey are written as \\u escapes)."""
+    from peerjournal.output import write_json
 
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    # json escapes C0 controls itself; C1 controls and bidi overrides it leaves raw.
-    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    write_json(data, sys.stdout)
 
 
 # --- review ---
@@ -687,8 +673,8 @@ def _intention_text(review: Review) -> Text:
     return body
 
 
-def _reflection_lines(reflection: ReflectionRecord, *, peer: bool = True) -> Group:
-    when = reflection.local_time
+def _reflection_lines(reflection: Entry, *, peer: bool = True) -> Group:
+    when = reflection.occurred_at
     head = Text(f"#{reflection.id} · {day_label(when.date())} {when:%H:%M} · ", style="bold")
     head.append(inert(_MODE_NAMES.get(reflection.mode, reflection.mode)))
     if reflection.minutes is not None:
@@ -714,7 +700,7 @@ def _reflection_lines(reflection: ReflectionRecord, *, peer: bool = True) -> Gro
 
 def review_screen(
     review: Review,
-    reflections: Sequence[ReflectionRecord],
+    reflections: Sequence[Entry],
     total: int,
     *,
     console: Console | None = None,
@@ -771,7 +757,7 @@ def intention_question(existing: str) -> None:
 def principle_ratings(
     review: Review,
     slug: str,
-    ratings: Sequence[RatedReflection],
+    ratings: Sequence[tuple[Rating, Entry]],
     *,
     console: Console | None = None,
 ) -> None:
@@ -796,14 +782,14 @@ def principle_ratings(
     if stats is not None and stats.average is not None:
         plural = "" if stats.ratings == 1 else "s"
         screen.print(f"Average {stats.average:.2f} from {stats.ratings} rating{plural}")
-    for rated in ratings:
+    for rating, entry in ratings:
         screen.print()
-        line = Text(f"{rated.score}/5", style="bold")
-        if rated.note:
+        line = Text(f"{rating.score}/5", style="bold")
+        if rating.note:
             line.append(" · ")
-            line.append(inert(rated.note))
+            line.append(inert(rating.note))
         screen.print(line)
-        screen.print(_reflection_lines(rated.reflection))
+        screen.print(_reflection_lines(entry))
 
 
 def _md(text: str) -> str:
@@ -813,7 +799,7 @@ def _md(text: str) -> str:
 
 def review_markdown(
     review: Review,
-    reflections: Sequence[ReflectionRecord],
+    reflections: Sequence[Entry],
     total: int,
     *,
     include_notes: bool = False,
@@ -862,7 +848,7 @@ def review_markdown(
     if not reflections:
         lines += ["None this week.", ""]
     for reflection in reflections:
-        when = reflection.local_time
+        when = reflection.occurred_at
         head = f"### {day_label(when.date())}, {_MODE_NAMES.get(reflection.mode, reflection.mode)}"
         if reflection.minutes is not None:
             head += f", {reflection.minutes} minutes"

@@ -38,14 +38,10 @@ from itertools import pairwise
 from typing import Any
 
 from peerjournal.errors import InvalidValue
-from peerjournal.journal import (
-    MODES,
-    ActivityWindowRow,
-    IntentionRecord,
-    PrincipleWindowRow,
-    Window,
-)
 from peerjournal.principles import Guide
+from peerjournal.queries import ActivityWindowRow, PrincipleWindowRow, Window
+from peerjournal.records import MODES
+from peerjournal.records import Intention as IntentionRecord
 
 DAYS = 7
 DEFAULT_WEEKS = 8

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.core import TyperGroup
 
 from peerjournal import __version__
 from peerjournal.errors import PeerJournalError
+
+if TYPE_CHECKING:
+    from peerjournal.db import Location
+    from peerjournal.journal import Journal
+    from peerjournal.queries import Reader
 
 EXIT_USER_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -93,6 +100,46 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj if isinstance(root.obj, Settings) else Settings()
 
 
+def location(ctx: typer.Context) -> Location:
+    """The journal file this run uses (--db, PEERJOURNAL_DB, PEERJOURNAL_HOME, the default)."""
+    from peerjournal.db import locate
+
+    return locate(settings(ctx).db)
+
+
+@contextmanager
+def reading(ctx: typer.Context) -> Iterator[Reader]:
+    """The journal, to read: how every command that only reads reaches it.
+
+    Reading never creates a journal: a missing one is one plain sentence.
+    """
+    from peerjournal.queries import open_reader
+
+    with open_reader(location(ctx)) as reader:
+        yield reader
+
+
+@contextmanager
+def writing(ctx: typer.Context, *, create: bool = False) -> Iterator[Journal]:
+    """The journal, to change: how every command that writes reaches it.
+
+    One transaction for the command. Only a command that adds entries (`create`)
+    starts a journal where there is none, and says where; the others, with
+    nothing to change, say that there is no journal yet.
+    """
+    from peerjournal import render
+    from peerjournal.db import exists, missing
+    from peerjournal.journal import open_journal
+
+    where = location(ctx)
+    if not create and not exists(where.path):
+        raise missing(where)
+    with open_journal(where) as journal:
+        if journal.created:
+            render.notice(f"Started a new journal at {journal.path}")
+        yield journal
+
+
 def _show_version(value: bool) -> None:
     if value:
         typer.echo(f"peerjournal {__version__}")
@@ -123,9 +170,12 @@ def root(
     ] = False,
 ) -> None:
     """A private reflection journal for peer supporters."""
-    from peerjournal import encryption
+    from peerjournal import copies, encryption
 
     ctx.obj = Settings(db=db)
+    # A run starts with no connection left open by an earlier one in the same
+    # process (tests run many): a file's header is read afresh only then.
+    copies.dispose_engines()
     encryption.begin_run(db, ask_passphrase)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, location, writing
 from peerjournal.errors import InvalidValue
 
 SHORTEST_PASSPHRASE = 8
@@ -33,16 +33,17 @@ def encrypt_command(
     PEERJOURNAL_PASSPHRASE). Without it the journal cannot be opened by anyone,
     you included: there is no way to recover a forgotten passphrase.
     """
-    from peerjournal import db, drafts, encryption
+    from peerjournal import copies, drafts, encryption
 
-    location = paths.database_location(settings(ctx).db)
-    path = paths.sqlite_file(location)
-    if path is not None and encryption.looks_encrypted(path):
+    path = location(ctx).path
+    if encryption.looks_encrypted(path):
         raise InvalidValue(f"The journal {path} is already encrypted; there is nothing to do.")
     if not encryption.available():
         raise encryption.EncryptionUnavailable()
     passphrase = _new_passphrase()
-    done = db.encrypt(location, passphrase, keep_plain=keep_plain)
+    with writing(ctx, create=True):
+        pass  # a new journal is created, an older one brought up to date, before it is locked
+    done = copies.encrypt(path, passphrase, keep_plain=keep_plain)
     encryption.use_passphrase(passphrase)
     sealed = drafts.seal_plain_drafts()
     render.notice(f"Your journal {done.path} is now encrypted.")

@@ -9,17 +9,36 @@ import typer
 
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, location, reading, writing
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
+from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
 
 if TYPE_CHECKING:
-    from peerjournal.journal import EntryRecord
+    from peerjournal.queries import Reader
+    from peerjournal.records import Entry
 
-EntryId = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see 'list').")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON.")]
+EntryRef = Annotated[
+    str,
+    typer.Argument(metavar="ID|last", help="The entry's number (see 'list'), or 'last'."),
+]
+
+
+def entry_number(reader: Reader, ref: str) -> int:
+    """The entry a user named: its number, or `last` for the one logged most recently."""
+    given = ref.strip().lstrip("#")
+    if given.lower() == "last":
+        found = reader.last_id()
+        if found is None:
+            raise InvalidValue("Your journal has no entries yet, so there is no last one.")
+        return found
+    if not given.isdigit():
+        raise InvalidValue(
+            f"'{ref[:40]}' is not an entry number; give a number from 'list', or last."
+        )
+    return int(given)
 
 
 @app.command("list")
@@ -28,66 +47,61 @@ def list_command(
     number: Annotated[
         int,
         typer.Option(
-            "-n", "--number", min=0, metavar="N", help="How many entries to show (0: all)."
+            "-n",
+            "--number",
+            metavar="N",
+            help="How many entries to show; 0 shows all. [default: 20]",
+            show_default=False,
         ),
     ] = 20,
-    since: Annotated[
-        str | None, typer.Option(metavar="DAY", help="Only from this day on, e.g. 2026-03-01.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(metavar="DAY", help="Only up to this day, e.g. yesterday.")
-    ] = None,
-    tag: Annotated[
-        str | None, typer.Option(metavar="TAG", help="Only entries with this tag.")
-    ] = None,
+    since: Since = None,
+    until: Until = None,
+    tag: Tag = None,
+    flag: Flag = None,
     as_json: AsJson = False,
 ) -> None:
     """Your recent entries, newest first."""
-    from peerjournal.dates import parse_day
-    from peerjournal.journal import EntryFilter, entry_as_dict, open_journal
-
-    tags = logflow.parse_tags([tag] if tag else [])
-    where = EntryFilter(
-        since=parse_day(since) if since else None,
-        until=parse_day(until) if until else None,
-        tag=tags[0] if tags else None,
-    )
-    with open_journal(settings(ctx).db, write=False) as journal:
-        records = journal.list_entries(where, number or None)
+    if number < 0:
+        raise InvalidValue(f"-n is how many entries to show (0 for all), not {number}.")
+    where = entry_filter(since, until, tag, flag)
+    with reading(ctx) as reader:
+        entries = reader.entries(where, number or None)
+        empty = not entries and not reader.has_entries()
     if as_json:
-        render.json_data([entry_as_dict(r) for r in records])
+        from peerjournal.records import entry_as_dict
+
+        render.json_data([entry_as_dict(e) for e in entries])
     else:
-        render.entry_list(records, load_guide().slugs)
+        render.entry_list(entries, load_guide().slugs, where=where, journal_empty=empty)
 
 
 @app.command("show")
-def show_command(ctx: typer.Context, entry_id: EntryId, as_json: AsJson = False) -> None:
-    """One entry in full."""
-    from peerjournal.journal import entry_as_dict, open_journal
-
-    with open_journal(settings(ctx).db, write=False) as journal:
-        record = journal.get_entry(entry_id)
+def show_command(ctx: typer.Context, ref: EntryRef, as_json: AsJson = False) -> None:
+    """One entry in full, with its rating notes, flags and follow-ups."""
+    with reading(ctx) as reader:
+        entry = reader.entry(entry_number(reader, ref))
     if as_json:
-        render.json_data(entry_as_dict(record))
+        from peerjournal.records import entry_as_dict
+
+        render.json_data(entry_as_dict(entry))
     else:
-        render.entry_detail(record)
+        render.entry_detail(entry)
 
 
 @app.command("delete")
 def delete_command(
     ctx: typer.Context,
-    entry_id: EntryId,
+    ref: EntryRef,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Delete without asking.")] = False,
 ) -> None:
     """Remove an entry for good (it asks first)."""
-    from peerjournal.journal import open_journal
-
-    with open_journal(settings(ctx).db, write=False) as journal:
-        record = journal.get_entry(entry_id)
+    with reading(ctx) as reader:
+        entry_id = entry_number(reader, ref)
+        record = reader.entry(entry_id)
     if not yes:
         if not stdin_is_terminal():
             raise InvalidValue(f"To delete entry #{entry_id} without a terminal, add --yes.")
-        render.notice(f"Entry #{entry_id}, {record.local_time:%a %d %b %Y %H:%M}.")
+        render.notice(f"Entry #{entry_id}, {render.when_label(record.occurred_at)}.")
         try:
             sure = typer.confirm(f"Delete entry #{entry_id} for good?", err=True)
         except typer.Abort:
@@ -96,7 +110,7 @@ def delete_command(
         if not sure:
             render.notice("Nothing was deleted.")
             return
-    with open_journal(settings(ctx).db) as journal:
+    with writing(ctx) as journal:
         journal.delete_entry(entry_id)
     render.notice(f"Deleted entry #{entry_id}.")
 
@@ -115,9 +129,7 @@ def share_command(
 
     Nothing is shared unless you say so here or with 'log --share'.
     """
-    from peerjournal.journal import open_journal
-
-    with open_journal(settings(ctx).db) as journal:
+    with writing(ctx) as journal:
         changed = [n for n in entry_ids if journal.set_shared(n, not off)]
     numbers = ", ".join(f"#{n}" for n in entry_ids)
     if off:
@@ -133,7 +145,7 @@ def share_command(
 @app.command("edit")
 def edit_command(
     ctx: typer.Context,
-    entry_id: EntryId,
+    ref: EntryRef,
     editor: Annotated[
         bool, typer.Option("--editor", help="Change the reflection in $VISUAL or $EDITOR.")
     ] = False,
@@ -144,11 +156,12 @@ def edit_command(
     Press Enter to keep an answer, or type '-' to clear an optional one. The
     earlier version is kept in the entry's history.
     """
-    from peerjournal.journal import entry_as_dict, open_journal
+    from peerjournal.journal import open_journal
+    from peerjournal.records import entry_as_dict
 
-    db = settings(ctx).db
-    with open_journal(db, write=False) as journal:
-        record = journal.get_entry(entry_id)
+    with reading(ctx) as reader:
+        entry_id = entry_number(reader, ref)
+        record = reader.entry(entry_id)
     guide = load_guide()
     path = drafts.edit_path(entry_id)
     draft = _draft_of(record)
@@ -177,7 +190,7 @@ def edit_command(
         draft, guide, shared=record.shared, names={r.slug: r.name for r in record.ratings}
     )
     try:
-        with open_journal(db) as journal:
+        with open_journal(location(ctx)) as journal:
             updated = journal.edit_entry(entry_id, changes)
     except BaseException:
         render.notice(f"Entry #{entry_id} was not changed.")
@@ -190,9 +203,9 @@ def edit_command(
         render.json_data(entry_as_dict(updated))
 
 
-def _draft_of(record: EntryRecord) -> Draft:
+def _draft_of(record: Entry) -> Draft:
     return Draft(
-        occurred_at=record.local_time,
+        occurred_at=record.occurred_at,
         mode=record.mode,
         minutes=record.minutes,
         peer=record.peer,
@@ -200,8 +213,11 @@ def _draft_of(record: EntryRecord) -> Draft:
         so_what=record.so_what,
         now_what=record.now_what,
         ratings={r.slug: r.score for r in record.ratings},
+        notes={r.slug: r.note for r in record.ratings if r.note},
         feeling=record.feeling,
         tags=list(record.tags),
+        flags=list(record.flags),
+        follow_ups=list(record.follow_ups),
         entry_id=record.id,
     )
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from peerjournal import paths
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, location
 
 
 @app.command("path")
@@ -19,14 +18,16 @@ def path_command(
     """Show where your journal, the principles guide and your settings live."""
     guide = paths.guide_in_use()
     locations = {
-        "database": paths.database_location(settings(ctx).db),
+        "database": str(location(ctx).path),
         "data": str(paths.data_dir()),
         "guide": str(guide.path),
         "guide_source": guide.source,
         "config": str(paths.config_dir()),
     }
     if as_json:
-        typer.echo(json.dumps(locations, indent=2))
+        from peerjournal import render
+
+        render.json_data(locations)
         return
     width = max(len(k) for k in ("database", "data folder", "guide", "config"))
     rows = [

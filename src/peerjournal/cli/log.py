@@ -12,13 +12,15 @@ import typer
 
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, location
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
+from peerjournal.records import check_minutes, clean_peer, clean_tags, parse_feeling, parse_mode
 
 if TYPE_CHECKING:
-    from peerjournal.journal import EntryRecord, NewEntry
+    from peerjournal.db import Location
+    from peerjournal.records import Entry, NewEntry
 
 EXIT_INTERRUPTED = 130
 
@@ -34,7 +36,7 @@ class LogOptions:
     note: str | None
     note_file: Path | None
     rate: tuple[str, ...]
-    feeling: int | None
+    feeling: str | None
     tags: tuple[str, ...]
     editor: bool
     no_input: bool
@@ -96,7 +98,11 @@ def log_command(
         ),
     ] = None,
     feeling: Annotated[
-        int | None, typer.Option(metavar="N", help="How you feel after the conversation, 1-5.")
+        str | None,
+        typer.Option(
+            metavar="N|WORD",
+            help="How you feel right now, after it: 1-5, or drained, low, okay, good, well.",
+        ),
     ] = None,
     tag: Annotated[
         list[str] | None, typer.Option(metavar="TAG", help="A tag (repeat for more).")
@@ -145,12 +151,13 @@ def log_command(
         share,
     )
     guide = load_guide()
+    where = location(ctx)
     if options.guided:
-        record = _guided_log(options, guide, settings(ctx).db)
+        record = _guided_log(options, guide, where)
     else:
-        record = _scripted_log(options, guide, settings(ctx).db)
+        record = _scripted_log(options, guide, where)
     if record is not None and options.as_json:
-        from peerjournal.journal import entry_as_dict
+        from peerjournal.records import entry_as_dict
 
         render.json_data(entry_as_dict(record))
 
@@ -164,25 +171,25 @@ def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
         draft.occurred_at = parse_when(options.when)
         draft.mark_done("when")
     if options.mode is not None:
-        draft.mode = logflow.parse_mode(options.mode)
+        draft.mode = parse_mode(options.mode)
         draft.mark_done("mode")
     if options.minutes is not None:
-        draft.minutes = logflow.parse_minutes(options.minutes)
+        draft.minutes = check_minutes(options.minutes)
         draft.mark_done("minutes")
     if options.peer is not None:
-        draft.peer = logflow.parse_peer(options.peer)
+        draft.peer = clean_peer(options.peer)
         draft.mark_done("peer")
     if options.feeling is not None:
-        draft.feeling = logflow.parse_score(options.feeling, "--feeling")
+        draft.feeling = parse_feeling(options.feeling)
         draft.mark_done("feeling")
     if options.tags:
-        draft.tags = logflow.parse_tags(options.tags)
+        draft.tags = list(clean_tags(options.tags))
         draft.mark_done("tags")
-    draft.ratings = logflow.parse_ratings(guide, options.rate)
+    draft.ratings, draft.notes = logflow.parse_ratings(guide, options.rate)
     return draft
 
 
-def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecord:
+def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
     draft = draft_from_flags(options, guide)
     draft.what_happened = logflow.read_note(options.note, options.note_file) or ""
     if drafts.draft_path().exists():
@@ -204,7 +211,7 @@ def _scripted_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRec
     return record
 
 
-def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecord | None:
+def _guided_log(options: LogOptions, guide: Guide, db: Location) -> Entry | None:
     path = drafts.draft_path()
     flow = logflow.GuidedFlow(
         draft_from_flags(options, guide),
@@ -212,6 +219,7 @@ def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecor
         path,
         use_editor=options.editor,
         strict_privacy=options.strict_privacy,
+        on_first_answer=preload_write_side,
     )
     try:
         _offer_pending(flow)
@@ -234,6 +242,20 @@ def _guided_log(options: LogOptions, guide: Guide, db: str | None) -> EntryRecor
     drafts.discard(path)
     render.saved(record.id, logflow.feedback(new, guide))
     return record
+
+
+def preload_write_side() -> None:
+    """Import the write side (SQLModel) in a background thread while the person answers.
+
+    Started after the first answer, so the first question appears without
+    waiting for it, and saving after the last answer costs no import.
+    """
+    import importlib
+    import threading
+
+    threading.Thread(
+        target=importlib.import_module, args=("peerjournal.journal",), daemon=True
+    ).start()
 
 
 def _offer_pending(flow: logflow.GuidedFlow) -> None:
@@ -275,12 +297,14 @@ def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _save(new: NewEntry, db: str | None, draft: Draft, keep: Callable[[], Path]) -> EntryRecord:
+def _save(new: NewEntry, db: Location, draft: Draft, keep: Callable[[], Path]) -> Entry:
     """Save the entry in one transaction; if that fails, keep every word and say where."""
     from peerjournal.journal import open_journal
 
     try:
         with open_journal(db) as journal:
+            if journal.created:
+                render.notice(f"Started a new journal at {journal.path}")
             return journal.add_entry(new)
     except BaseException:
         where = logflow.keep_or_show(draft, keep)

@@ -13,32 +13,25 @@ from peerjournal import drafts, paths, render
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, Principle
+from peerjournal.records import (
+    MODES,
+    PRIVACY_REMINDER,
+    REFLECTION_PROMPTS,
+    check_minutes,
+    checked_text,
+    clean_peer,
+    clean_tags,
+    mode_label,
+    parse_feeling,
+    parse_mode,
+    parse_score,
+)
 
 if TYPE_CHECKING:
-    from peerjournal.journal import NewEntry
     from peerjournal.privacy import Finding
+    from peerjournal.records import NewEntry
 
-MODES = ("in-person", "phone", "text", "video", "group", "other")
 DEFAULT_MODE = "other"
-MODE_WORDS = {
-    "in person": "in-person",
-    "in_person": "in-person",
-    "inperson": "in-person",
-    "face to face": "in-person",
-    "call": "phone",
-    "chat": "text",
-    "text/chat": "text",
-    "sms": "text",
-}
-MAX_MINUTES = 24 * 60
-MAX_PEER = 80
-MAX_TAG = 64
-REFLECTION_PROMPTS = (
-    ("what_happened", "What happened?"),
-    ("so_what", "So what? How did I feel, which principle was tested?"),
-    ("now_what", "Now what? One thing to try next time; any support I need."),
-)
-PRIVACY_REMINDER = "No names or identifying details: use initials or a pseudonym."
 EDITOR_FILENAME = "reflection.txt"
 
 
@@ -49,77 +42,28 @@ class Interrupted(Exception):
 # --- single values ------------------------------------------------------------
 
 
-def parse_mode(text: str) -> str:
-    """A kind of contact from what the user typed: a name, a number from the menu, a prefix."""
-    given = text.strip().lower()
-    if given.isdigit() and 1 <= int(given) <= len(MODES):
-        return MODES[int(given) - 1]
-    given = MODE_WORDS.get(given, given).replace("_", "-").replace(" ", "-")
-    if given in MODES:
-        return given
-    matches = [m for m in MODES if given and m.startswith(given)]
-    if len(matches) == 1:
-        return matches[0]
-    raise InvalidValue(f"'{text}' is not a kind of contact. Choose one of: {', '.join(MODES)}.")
+def parse_ratings(guide: Guide, specs: Sequence[str]) -> tuple[dict[str, int], dict[str, str]]:
+    """`--rate SLUG=N` or `SLUG=N:NOTE` values as ({slug: score}, {slug: note}).
 
-
-def parse_minutes(text: str | int) -> int:
-    try:
-        minutes = int(text)
-    except ValueError:
-        raise InvalidValue(f"'{text}' is not a number of minutes; type a whole number.") from None
-    if minutes < 0:
-        raise InvalidValue("Minutes cannot be negative; type how long the conversation was.")
-    if minutes > MAX_MINUTES:
-        raise InvalidValue(f"{minutes} minutes is more than a day; type how long it was.")
-    return minutes
-
-
-def parse_score(text: str | int, what: str = "A rating") -> int:
-    try:
-        score = int(text)
-    except ValueError:
-        raise InvalidValue(f"{what} is a number from 1 to 5, not '{text}'.") from None
-    if not 1 <= score <= 5:
-        raise InvalidValue(f"{what} is a number from 1 to 5, not {score}.")
-    return score
-
-
-def parse_peer(text: str) -> str | None:
-    alias = text.strip()
-    if len(alias) > MAX_PEER:
-        raise InvalidValue(f"A peer alias is at most {MAX_PEER} characters; initials are best.")
-    return alias or None
-
-
-def parse_tags(values: Sequence[str]) -> list[str]:
-    """Tags as stored: trimmed, lower case, without a leading '#', each once."""
-    tags: list[str] = []
-    for value in values:
-        tag = value.strip().lstrip("#").strip().lower()
-        if not tag:
-            continue
-        if len(tag) > MAX_TAG:
-            raise InvalidValue(f"A tag is at most {MAX_TAG} characters: '{tag[:20]}…' is longer.")
-        if tag not in tags:
-            tags.append(tag)
-    return tags
-
-
-def parse_ratings(guide: Guide, specs: Sequence[str]) -> dict[str, int]:
-    """`--rate SLUG=N` values as {slug: score}; a mistake is InvalidValue or UnknownPrinciple."""
+    The part after the first ':' is the rating's note ("why?").
+    """
     ratings: dict[str, int] = {}
+    notes: dict[str, str] = {}
     for spec in specs:
-        slug, sep, score = spec.rpartition("=")
+        slug, sep, rest = spec.partition("=")
+        score, _colon, note = rest.partition(":")
         if not sep or not slug.strip():
             raise InvalidValue(
-                f"--rate needs SLUG=N, for example --rate {guide.slugs[0]}=4 (not '{spec}')."
+                f"--rate needs SLUG=N, for example --rate {guide.slugs[0]}=4 or "
+                f"--rate '{guide.slugs[0]}=2:why it was hard' (not '{spec[:40]}')."
             )
         principle = guide.find(slug)
         if principle.slug in ratings:
             raise InvalidValue(f"'{principle.slug}' is rated twice; give each principle once.")
         ratings[principle.slug] = parse_score(score.strip(), f"The rating for {principle.slug}")
-    return ratings
+        if note.strip():
+            notes[principle.slug] = note.strip()
+    return ratings, notes
 
 
 def read_note(note: str | None, note_file: Path | None) -> str | None:
@@ -156,8 +100,8 @@ def editor_template(draft: Draft) -> str:
         f"# {PRIVACY_REMINDER}",
         "",
     ]
-    for field_name, prompt in REFLECTION_PROMPTS:
-        lines += [f"# {prompt}", getattr(draft, field_name), ""]
+    for prompt in REFLECTION_PROMPTS:
+        lines += [f"# {prompt.question}", getattr(draft, prompt.field), ""]
     return "\n".join(lines)
 
 
@@ -168,8 +112,8 @@ def parse_editor_text(text: str) -> tuple[str, str, str]:
     for line in text.splitlines():
         if line.startswith("#"):
             heading = line.lstrip("#").strip().lower()
-            for index, (_, prompt) in enumerate(REFLECTION_PROMPTS):
-                if heading.startswith(prompt.split("?")[0].lower()):
+            for index, prompt in enumerate(REFLECTION_PROMPTS):
+                if heading.startswith(prompt.label.split("?")[0].lower()):
                     current = index
             continue
         sections[current].append(line)
@@ -205,14 +149,14 @@ def to_new_entry(
     `names` gives the stored name of a principle the guide no longer has.
     """
     from peerjournal.dates import parse_when
-    from peerjournal.journal import NewEntry, RatingRecord
+    from peerjournal.records import NewEntry, Rating
 
-    ratings = []
-    for slug, score in draft.ratings.items():
-        principle = guide.get(slug)
-        ratings.append((principle, slug, score))
     order = {slug: i for i, slug in enumerate(guide.slugs)}
-    ratings.sort(key=lambda item: order.get(item[1], len(order)))
+    ratings = []
+    for slug in sorted(draft.ratings, key=lambda s: order.get(s, len(order))):
+        principle = guide.get(slug)
+        name = principle.name if principle else (names or {}).get(slug, slug)
+        ratings.append(Rating(slug, name, draft.ratings[slug], draft.notes.get(slug)))
     return NewEntry(
         occurred_at=draft.occurred_at or parse_when("now"),
         mode=draft.mode or DEFAULT_MODE,
@@ -222,11 +166,10 @@ def to_new_entry(
         so_what=draft.so_what,
         now_what=draft.now_what,
         feeling=draft.feeling,
-        ratings=tuple(
-            RatingRecord(slug, p.name if p else (names or {}).get(slug, slug), score)
-            for p, slug, score in ratings
-        ),
+        ratings=tuple(ratings),
         tags=tuple(draft.tags),
+        flags=tuple(draft.flags),
+        follow_ups=tuple(draft.follow_ups),
         shared=shared,
     )
 
@@ -241,10 +184,7 @@ def privacy_findings(draft: Draft, guide: Guide) -> list[tuple[str, str, list[Fi
     known = {word for p in guide.principles for word in re.findall(r"\w+", p.name)}
     found = []
     checks = [("peer", "peer alias", draft.peer or "")]
-    checks += [
-        (name, prompt.split("?")[0] + "?", getattr(draft, name))
-        for name, prompt in REFLECTION_PROMPTS
-    ]
+    checks += [(p.field, p.label, getattr(draft, p.field)) for p in REFLECTION_PROMPTS]
     for name, label, text in checks:
         findings = scan(text, known_words=known) if text else []
         if findings:
@@ -333,6 +273,9 @@ class GuidedFlow:
     unkept: bool = False
     read: Callable[[str], str] = render.ask
     more_waiting: Callable[[], bool] = lambda: input_is_waiting()
+    # Called once, when the first answer comes back (the guided log starts loading
+    # the write side then, so that saving after the last answer costs no import).
+    on_first_answer: Callable[[], None] | None = None
 
     def run(self) -> None:
         steps: list[tuple[str, Callable[[], None]]] = [
@@ -365,13 +308,14 @@ class GuidedFlow:
                 render.notice(f"{exc} You can carry on: the entry is saved at the end.")
 
     def line(self, prompt: str, *, exact: bool = False) -> str:
-        from peerjournal.journal import checked_text
-
         while True:
             try:
                 answer = self.read(prompt)
             except (KeyboardInterrupt, EOFError):
                 raise Interrupted from None
+            if self.on_first_answer is not None:
+                started, self.on_first_answer = self.on_first_answer, None
+                started()
             try:
                 checked_text(answer, "That line")
                 break
@@ -417,7 +361,7 @@ class GuidedFlow:
 
     def ask_mode(self) -> None:
         render.step(2, STEPS, "Kind of contact")
-        menu = "  ".join(f"{i} {render.MODE_LABELS[m]}" for i, m in enumerate(MODES, start=1))
+        menu = "  ".join(f"{i} {mode_label(m)}" for i, m in enumerate(MODES, start=1))
         default = self.draft.mode or DEFAULT_MODE
 
         def accept(answer: str) -> bool:
@@ -425,7 +369,7 @@ class GuidedFlow:
             return True
 
         self.ask_until_valid(
-            f"  {menu}\n  Number or name [Enter: {render.MODE_LABELS.get(default, default)}]: ",
+            f"  {menu}\n  Number or name [Enter: {mode_label(default)}]: ",
             accept,
         )
 
@@ -436,7 +380,7 @@ class GuidedFlow:
             if answer == "-":
                 self.draft.minutes = None
             elif answer:
-                self.draft.minutes = parse_minutes(answer)
+                self.draft.minutes = check_minutes(answer)
             return True
 
         self.ask_until_valid(
@@ -450,7 +394,7 @@ class GuidedFlow:
             if answer == "-":
                 self.draft.peer = None
             elif answer:
-                self.draft.peer = parse_peer(answer)
+                self.draft.peer = clean_peer(answer)
             return True
 
         self.ask_until_valid(
@@ -465,10 +409,10 @@ class GuidedFlow:
             self.typed = self.typed or bool(self.draft.reflection)
             return
         render.hint("  Write as many lines as you like; an empty line ends each answer.")
-        for field_name, prompt in REFLECTION_PROMPTS:
-            if field_name not in self.draft.done:
-                self.ask_text(field_name, prompt)
-                self.draft.mark_done(field_name)
+        for prompt in REFLECTION_PROMPTS:
+            if prompt.field not in self.draft.done:
+                self.ask_text(prompt.field, prompt.question)
+                self.draft.mark_done(prompt.field)
                 self.keep()
 
     def ask_text(self, field_name: str, prompt: str) -> None:
@@ -541,7 +485,7 @@ class GuidedFlow:
             if answer == "-":
                 self.draft.feeling = None
             elif answer:
-                self.draft.feeling = parse_score(answer, "How you feel")
+                self.draft.feeling = parse_feeling(answer)
             return True
 
         self.ask_until_valid(
@@ -556,7 +500,7 @@ class GuidedFlow:
             if answer == "-":
                 self.draft.tags = []
             elif answer:
-                self.draft.tags = parse_tags(answer.split(","))
+                self.draft.tags = list(clean_tags(answer.split(",")))
             return True
 
         self.ask_until_valid(f"  Tags{self.current(shown) or ' [Enter to skip]'}: ", accept)
@@ -588,9 +532,9 @@ class GuidedFlow:
             elif self.use_editor:
                 reflection_from_editor(self.draft)
             else:
-                prompt = dict(REFLECTION_PROMPTS)[field_name]
+                question = next(p.question for p in REFLECTION_PROMPTS if p.field == field_name)
                 setattr(self.draft, field_name, "")
-                self.ask_text(field_name, prompt)
+                self.ask_text(field_name, question)
             self.keep()
 
     def _field_text(self, field_name: str) -> str:

@@ -11,10 +11,9 @@ from typing import Annotated
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, location
 from peerjournal.cli.editor import open_in_editor
 from peerjournal.errors import InvalidValue
-from peerjournal.glance import principle_glance
 from peerjournal.principles import load_guide
 
 _ACTIONS = ("path", "customize")
@@ -51,16 +50,20 @@ def principles_command(
                 "source": guide.source,
                 "principles": [_principle_json(p) for p in guide.principles],
             }
-            typer.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+            render.json_data(listing)
         else:
             render.principles_list(guide)
         return
     principle = guide.find(slug)
-    own = principle_glance(paths.database_location(settings(ctx).db), principle.slug)
+    from datetime import date
+
+    from peerjournal.queries import glance
+
+    own = glance(location(ctx).path, principle.slug, today=date.today())
     if as_json:
         data = _principle_json(principle)
         data["yours"] = asdict(own) if own is not None else None
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        render.json_data(json.loads(json.dumps(data, default=str)))
     else:
         render.principle_detail(principle, own)
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from peerjournal import render
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, reading
+from peerjournal.cli.data import Overwrite, output_to
 from peerjournal.errors import InvalidValue
 
 if TYPE_CHECKING:
-    from peerjournal.journal import ReviewQueries, Window
     from peerjournal.principles import Guide
+    from peerjournal.queries import Reader, Window
     from peerjournal.review import Review
 
 # Enough reflections to read on a Sunday evening; the rest are one command away.
@@ -74,6 +73,7 @@ def review_command(
             show_default=False,
         ),
     ] = None,
+    overwrite: Overwrite = False,
     include_notes: Annotated[
         bool,
         typer.Option(
@@ -84,16 +84,13 @@ def review_command(
 ) -> None:
     """Look back over the week: averages, trends, a focus for next week, your reflections."""
     from peerjournal import review as reviewing
-    from peerjournal.journal import ReviewQueries, open_journal
     from peerjournal.principles import load_guide
 
     if file is not None and not markdown:
         raise InvalidValue(f"A file name ('{file}') goes only with --markdown.")
     windows = reviewing.query_windows(_last_day(until, week), weeks)
     guide = load_guide()
-    location = settings(ctx).db
-    with open_journal(location, write=False) as journal:
-        queries = ReviewQueries(journal.session)
+    with reading(ctx) as queries:
         # Scripts get the same JSON shape, nulls and all, even from a new journal.
         if not as_json and not queries.has_entries():
             render.review_empty()
@@ -112,9 +109,12 @@ def review_command(
         elif not as_json:
             reflections, total = queries.reflections(result.period, limit=SCREEN_REFLECTIONS)
     if as_json:
-        typer.echo(json.dumps(reviewing.review_json(result), indent=2, ensure_ascii=False))
+        render.json_data(reviewing.review_json(result))
     elif markdown:
-        _write_markdown(file, text)
+        with output_to(ctx, file, overwrite=overwrite) as handle:
+            handle.write(text)
+        if file not in (None, "-"):
+            render.notice(f"Your summary for supervision is in {file} (only you can read it).")
         if not include_notes and not shared and result.conversations:
             render.notice(
                 "No reflection from this week is marked for sharing, so the summary has the "
@@ -123,7 +123,7 @@ def review_command(
     else:
         render.review_screen(result, reflections, total)
         if sys.stdin.isatty() and sys.stderr.isatty():
-            _ask_intention(location, result)
+            _ask_intention(ctx, result)
 
 
 def today() -> date:
@@ -142,7 +142,7 @@ def _last_day(until: str | None, week: str | None) -> date:
     return parse_day(until or "today", today=today())
 
 
-def _gather(queries: ReviewQueries, guide: Guide, spans: tuple[Window, ...], weeks: int) -> Review:
+def _gather(queries: Reader, guide: Guide, spans: tuple[Window, ...], weeks: int) -> Review:
     from peerjournal.review import build_review
 
     rows = queries.principle_rows(spans)
@@ -170,34 +170,15 @@ def _principle_slug(guide: Guide, result: Review, given: str) -> str:
     return guide.find(given).slug
 
 
-def _write_markdown(target: str | None, text: str) -> None:
-    from peerjournal.paths import write_private_file
-
-    if target is None or target == "-":
-        sys.stdout.write(text)
-        return
-    path = Path(target).expanduser()
-    if path.is_dir():
-        raise InvalidValue(f"{path} is a folder; give a file name for the summary.")
-    try:
-        write_private_file(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise InvalidValue(
-            f"The summary could not be written to {path} ({exc.strerror or exc}); "
-            "choose another place."
-        ) from None
-    render.notice(f"Your summary for supervision is in {path} (only you can read it).")
-
-
-def _ask_intention(location: str | None, result: Review) -> None:
+def _ask_intention(ctx: typer.Context, result: Review) -> None:
     """Ask for next week's intention on a terminal; Enter keeps what is there (or skips)."""
-    from peerjournal.journal import ReviewQueries, open_journal
+    from peerjournal.cli.app import writing
 
     existing = result.current_intention.text if result.current_intention else ""
     render.intention_question(existing)
     text = typer.prompt("Intention", default=existing, show_default=False, err=True).strip()
     if not text or text == existing:
         return
-    with open_journal(location, write=True) as journal:
-        ReviewQueries(journal.session).save_intention(result.period, text)
+    with writing(ctx) as journal:
+        journal.save_intention(result.period.start, result.period.end, text)
     render.notice("Saved. Next week's review will show it.")

@@ -1,0 +1,399 @@
+"""Copies of the journal file: backups, restore, the encrypted copy that replaces a plain
+journal, compaction, and the copies kept before an upgrade or a restore.
+
+Everything here goes through SQLite's own backup API or plain file
+operations on the standard library's connection (SQLCipher's for an
+encrypted journal), never the ORM: a backup must be consistent while
+another peerjournal writes, and cheap to start.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from peerjournal import db, encryption
+from peerjournal.db import BUSY_TIMEOUT_MS
+from peerjournal.encryption import errors as driver_errors
+from peerjournal.errors import DatabaseError
+from peerjournal.paths import create_private_file, ensure_private_dir, wipe_file
+
+# --- backup and restore --------------------------------------------------------
+
+KEEP_BACKUPS = 10
+
+
+def backup(source: Path, dest: Path | None = None) -> Path:
+    """A consistent copy of the journal at `source`, taken while others may be writing.
+
+    Without `dest` the copy goes to the data folder's `backups/` with a
+    timestamp in its name, and only the newest KEEP_BACKUPS are kept. A `dest`
+    that is a folder gets the timestamped name inside it. An existing file is
+    never overwritten.
+    """
+    if not db.exists(source):
+        raise DatabaseError(f"There is no journal at {source} yet, so there is nothing to back up.")
+    db.inspect_file(source)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S.%fZ")
+    timestamped = f"{source.stem}-{stamp}{source.suffix or '.db'}"
+    prune_folder: Path | None = None
+    if dest is None:
+        from peerjournal.paths import data_dir
+
+        folder = ensure_private_dir(data_dir() / "backups")
+        target = folder / timestamped
+        prune_folder = folder
+    elif dest.is_dir():
+        target = dest / timestamped
+    else:
+        target = dest
+    if target.exists():
+        raise DatabaseError(f"{target} already exists; choose another name for the backup.")
+    if not target.parent.is_dir():
+        raise DatabaseError(f"The folder {target.parent} does not exist; create it first.")
+    _copy(source, target)
+    if prune_folder is not None:
+        _prune_backups(prune_folder, f"{source.stem}-", source.suffix or ".db")
+    return target
+
+
+def _prune_backups(folder: Path, prefix: str, suffix: str) -> None:
+    # Timestamps sort as text, so the oldest come first.
+    found = sorted(p for p in folder.iterdir() if p.name.startswith(prefix) and p.suffix == suffix)
+    for old in found[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What `restore` did: the schema version it brought back and where the old journal went."""
+
+    version: int
+    kept: Path | None
+
+
+def restore(live: Path, source: Path) -> Restored:
+    """Replace the journal at `live` with the backup `source`, keeping the replaced one.
+
+    The backup is copied and checked first (an SQLite file that passes
+    `PRAGMA integrity_check`, a peerjournal schema no newer than this
+    program); only then is the journal touched.
+    """
+    db.key_for(live)  # an encrypted journal: check the passphrase before anything else
+    if not source.is_file():
+        raise DatabaseError(f"There is no file {source} to restore from.")
+    if source.resolve() == live.resolve():
+        raise DatabaseError(f"{source} is the journal itself; choose a backup file to restore.")
+    # An encrypted backup: ask for (or refuse) the passphrase naming the backup,
+    # not the temporary copy it is checked in.
+    db.key_for(source)
+    ensure_private_dir(live.parent)
+    staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
+    locked = live.with_name(f".{live.name}.restore-locked-{os.getpid()}")
+    staged.unlink(missing_ok=True)
+    create_private_file(staged)
+    try:
+        with source.open("rb") as reading, staged.open("wb") as writing:
+            shutil.copyfileobj(reading, writing)
+        version = _check_backup(staged, source)
+        ready = staged
+        if encryption.looks_encrypted(live) and not encryption.looks_encrypted(staged):
+            # An encrypted journal stays encrypted, whatever backup it is restored from.
+            _export_encrypted(staged, locked, encryption.passphrase(live))
+            ready = locked
+        # Connections this process holds would keep reading the old pages.
+        dispose_engines()
+        kept = _keep_replaced(live) if db.exists(live) else None
+        _replace(ready, live)
+    finally:
+        staged.unlink(missing_ok=True)
+        locked.unlink(missing_ok=True)
+        encryption.forget_files()
+    return Restored(version, kept)
+
+
+def dispose_engines() -> None:
+    """Close the write side's connections, if this process opened any, before a file changes,
+    and forget what the files looked like (encrypted or plain)."""
+    import sys
+
+    journal = sys.modules.get("peerjournal.journal")
+    if journal is not None:
+        journal.dispose_all()
+    encryption.forget_files()
+
+
+def _check_backup(staged: Path, source: Path) -> int:
+    def refuse(reason: str) -> DatabaseError:
+        return DatabaseError(
+            f"{source} cannot be restored: {reason}. Your journal was left untouched."
+        )
+
+    try:
+        conn = db.open_connection(staged, db.key_for(staged), pragmas=False)
+    except encryption.WrongPassphrase:
+        raise refuse("the passphrase does not open it") from None
+    except driver_errors() as exc:
+        raise refuse(f"it cannot be opened ({exc})") from None
+    try:
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise refuse(f"it is damaged ({problems[0]})")
+        tables = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if db.SCHEMA_VERSION_TABLE not in tables or "entry" not in tables:
+            raise refuse("it is not a peerjournal journal")
+        row = conn.execute(f"SELECT version FROM {db.SCHEMA_VERSION_TABLE}").fetchone()
+    except driver_errors("DatabaseError") as exc:
+        raise refuse(f"it is not an SQLite database ({exc})") from None
+    finally:
+        conn.close()
+    if row is None or not isinstance(row[0], int):
+        raise refuse("it has no schema version")
+    version = int(row[0])
+    if version > db.LATEST_VERSION:
+        raise refuse(
+            f"it was written by a newer peerjournal (schema {version}; this one knows up to "
+            f"{db.LATEST_VERSION}). Upgrade with 'pip install --upgrade peerjournal'"
+        )
+    return version
+
+
+def _keep_replaced(live: Path) -> Path:
+    """Keep the journal about to be replaced, even when it is damaged."""
+    try:
+        return keep_copy(live, "before-restore")
+    except _not_copyable():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = live.with_name(f"{live.stem}.before-restore.{stamp}{live.suffix or '.db'}")
+        for suffix in ("", "-wal"):
+            found = Path(f"{live}{suffix}")
+            if found.exists():
+                copy = Path(f"{kept}{suffix}")
+                create_private_file(copy)
+                shutil.copyfile(found, copy)
+        return kept
+
+
+def _not_copyable() -> tuple[type[Exception], ...]:
+    """What a copy through the backup API raises when the file (or its passphrase) does not fit."""
+    return (*driver_errors("DatabaseError"), DatabaseError)
+
+
+def _replace(staged: Path, live: Path) -> None:
+    """Put the staged copy in place of the live journal, all at once.
+
+    Through the backup API when the live file is a working database: SQLite
+    writes it as one transaction under the write lock, so another process
+    with the journal open sees either the old journal or the restored one,
+    and the write-ahead log stays consistent with the file. A missing or
+    damaged journal is simply swapped for the copy by a rename.
+    """
+    # The backup API copies between two plain files or two encrypted ones, not across.
+    same_kind = encryption.looks_encrypted(live) == encryption.looks_encrypted(staged)
+    if db.exists(live) and same_kind:
+        try:
+            _copy(staged, live, fresh=False)
+            return
+        except _not_copyable():
+            pass
+    for suffix in ("-wal", "-shm"):
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
+    staged.chmod(0o600)
+    staged.replace(live)
+
+
+def _copy(source: Path, target: Path, *, fresh: bool = True) -> None:
+    """Copy through SQLite's backup API: a consistent snapshot even while others write.
+
+    A fresh target is written under a temporary name and renamed when
+    complete, in rollback-journal mode so that the copy is one
+    self-contained file.
+    """
+    writing = target.with_name(f".{target.name}.partial-{os.getpid()}") if fresh else target
+    if fresh:
+        writing.unlink(missing_ok=True)
+        create_private_file(writing)
+    timeout = BUSY_TIMEOUT_MS / 1000
+    key = db.key_for(source)
+    # A new copy is locked like its source; a journal written over keeps its own lock.
+    target_key = key if fresh else db.key_for(target)
+    try:
+        src = db.open_connection(source, key, timeout=timeout, pragmas=False)
+        try:
+            dst = db.open_connection(writing, target_key, timeout=timeout, pragmas=False)
+            try:
+                src.backup(dst)
+                if fresh:
+                    dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if fresh:
+            writing.chmod(0o600)
+            writing.replace(target)
+    finally:
+        if fresh:
+            writing.unlink(missing_ok=True)
+
+
+# --- encrypting a plain journal ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Encrypted:
+    """What `encrypt` did: the journal now encrypted, and the plain copy if it was kept."""
+
+    path: Path
+    kept_plain: Path | None
+
+
+def encrypt(path: Path, passphrase: str, *, keep_plain: bool = False) -> Encrypted:
+    """Lock the plain, current journal at `path` with `passphrase` (SQLCipher).
+
+    An encrypted copy is written beside the journal and verified (opened with
+    the passphrase, `PRAGMA integrity_check`, the same number of rows in every
+    table) while the plain journal is held against writers. Only then does
+    the copy take the journal's place. The plain file is then overwritten with
+    zeros and removed (`paths.wipe_file`), or kept (0600) with `keep_plain`.
+    """
+    if encryption.looks_encrypted(path):
+        raise DatabaseError(f"The journal {path} is already encrypted.")
+    encryption.driver()
+    dispose_engines()
+    copy = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
+    timeout = BUSY_TIMEOUT_MS / 1000
+    guard = encryption.driver().connect(str(path), timeout=timeout, isolation_level=None)
+    try:
+        _hold_alone(guard, path)
+        _export_encrypted(path, copy, passphrase)
+        _verify_copy(guard, copy, passphrase, path)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        plain = path.with_name(f"{path.stem}.plain-{stamp}{path.suffix or '.db'}")
+        # A second name for the plain file first, so that it outlives the swap.
+        try:
+            os.link(path, plain)
+        except OSError:  # a file system without hard links
+            create_private_file(plain)
+            shutil.copyfile(path, plain)
+        copy.replace(path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    finally:
+        guard.close()
+        copy.unlink(missing_ok=True)
+        encryption.forget_files()
+    plain.chmod(0o600)
+    if keep_plain:
+        return Encrypted(path, plain)
+    wipe_file(plain)
+    return Encrypted(path, None)
+
+
+def _hold_alone(guard: Any, path: Path) -> None:
+    """Hold the plain journal against writers, or refuse while another program has it open.
+
+    Leaving WAL mode needs the journal to itself (and folds the write-ahead
+    log into the file, so nothing is left beside it); the write lock then
+    keeps anyone from adding to it until the encrypted copy has replaced it.
+    """
+    busy = DatabaseError(
+        f"The journal {path} is open in another peerjournal; close it and run encrypt again."
+    )
+    try:
+        mode = guard.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        guard.execute("BEGIN IMMEDIATE")
+    except driver_errors("OperationalError"):
+        raise busy from None
+    if str(mode).lower() != "delete":
+        raise busy
+
+
+def _export_encrypted(plain: Path, target: Path, passphrase: str) -> None:
+    """Write an encrypted copy of the plain database `plain` at `target` (SQLCipher's export)."""
+    target.unlink(missing_ok=True)
+    create_private_file(target)
+    conn = encryption.driver().connect(str(plain), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), passphrase))
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
+        conn.execute(f"PRAGMA encrypted.user_version = {version}")
+        conn.commit()
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    target.chmod(0o600)
+
+
+def _verify_copy(plain: Any, copy: Path, passphrase: str, path: Path) -> None:
+    """Refuse unless the encrypted copy opens, is whole and holds every row of the plain one."""
+    failed = DatabaseError(
+        f"The encrypted copy of {path} did not check out, so the journal was left as it was."
+    )
+    tables = [
+        row[0]
+        for row in plain.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    conn = db.open_connection(copy, passphrase, what="the encrypted copy", pragmas=False)
+    try:
+        if [row[0] for row in conn.execute("PRAGMA integrity_check")] != ["ok"]:
+            raise failed
+        for table in tables:
+            count = f'SELECT count(*) FROM "{table}"'
+            if conn.execute(count).fetchone() != plain.execute(count).fetchone():
+                raise failed
+    except driver_errors("DatabaseError"):
+        raise failed from None
+    finally:
+        conn.close()
+
+
+def compact(path: Path) -> None:
+    """Rewrite the journal file so that removed words do not linger in its free pages.
+
+    Best effort: when another program holds the journal the file is left as
+    it is (the words are already gone from every table and from search).
+    """
+    if not path.exists():
+        return
+    dispose_engines()
+    timeout = BUSY_TIMEOUT_MS / 1000
+    conn = db.open_connection(path, db.key_for(path), timeout=timeout, isolation_level=None)
+    try:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except driver_errors("OperationalError"):
+        pass
+    finally:
+        conn.close()
+
+
+def keep_copy(path: Path, label: str) -> Path:
+    """A consistent copy of the live database beside it, 0600, through SQLite's backup API."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix or '.db'}")
+    create_private_file(target)
+    key = db.key_for(path)
+    source = db.open_connection(path, key, pragmas=False)
+    try:
+        dest = db.open_connection(target, key, pragmas=False)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    with suppress(FileNotFoundError):
+        target.chmod(0o600)
+    return target

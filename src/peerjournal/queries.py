@@ -1,0 +1,779 @@
+"""The read side: every everyday query, plain SQL over the standard library's connection.
+
+`list`, `show`, `search`, `review`, `export`, `followups`, `peer`, the
+numbers beside a principle and whatever the guided `log` reads before it
+saves come from here, as the plain records of `records.py`. Nothing here
+imports SQLAlchemy (db.py says why). Aggregates are computed in SQL (GROUP
+BY), never by loading every row; `benchmarks/plans.py` prints the plan of
+each statement on a ten-year journal.
+
+A `Reader` wraps one open DB-API connection: `open_reader` gives one for a
+command, and the write side hands its own connection to one so that an
+entry just saved is read back the same way every screen reads it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from peerjournal import db
+from peerjournal.encryption import errors as driver_errors
+from peerjournal.errors import EntryNotFound, InvalidValue
+from peerjournal.records import (
+    Entry,
+    EntryFilter,
+    FollowUp,
+    Intention,
+    Rating,
+    zone,
+)
+
+EVERYTHING = EntryFilter()
+CHUNK = 500
+# SQLite numbers rows with 64-bit integers; a bigger number names no entry.
+_LARGEST_ID = 2**63 - 1
+
+
+def _moment(value: Any) -> datetime | None:
+    """A stored UTC datetime (naive text, as the write side keeps it), made aware."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC)
+
+
+def _where(where: EntryFilter) -> tuple[str, list[Any]]:
+    """The SQL conditions on `entry e` for a filter, and their parameters: the one filter
+    builder every filtered command uses."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.since is not None:
+        clauses.append("e.local_date >= ?")
+        params.append(where.since.isoformat())
+    if where.until is not None:
+        clauses.append("e.local_date <= ?")
+        params.append(where.until.isoformat())
+    if where.tag is not None:
+        clauses.append("e.id IN (SELECT entry_id FROM tag WHERE name = ?)")
+        params.append(where.tag)
+    if where.flag is not None:
+        clauses.append("e.id IN (SELECT entry_id FROM flag WHERE name = ?)")
+        params.append(where.flag)
+    if where.peer is not None:
+        clauses.append("e.peer = ? COLLATE NOCASE")
+        params.append(where.peer)
+    return (" AND ".join(clauses) or "1"), params
+
+
+_ENTRY_COLUMNS = (
+    "e.id, e.uid, e.occurred_at, e.utc_offset, e.logged_at, e.edited_at, e.mode, e.minutes,"
+    " e.peer, e.what_happened, e.so_what, e.now_what, e.feeling, e.shared"
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of local calendar days, both ends included."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class PrincipleWindowRow:
+    """How one principle was rated in one window: how often, and the sum of the scores."""
+
+    window: int
+    slug: str
+    ratings: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ActivityWindowRow:
+    """One window's conversations, minutes (and how many were timed), and feelings noted."""
+
+    window: int
+    conversations: int
+    minutes: int
+    timed: int
+    feelings: int
+    feeling_total: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry that matched a search, with the passage that matched best."""
+
+    entry: Entry
+    # The passage as (text, is_match) pieces, in order; joined they are the passage.
+    passage: tuple[tuple[str, bool], ...]
+    rank: float
+
+    @property
+    def snippet(self) -> str:
+        return "".join(text for text, _match in self.passage)
+
+    @property
+    def highlights(self) -> list[tuple[int, int]]:
+        """Where the matches are in `snippet`, as [start, end) character offsets."""
+        spans, at = [], 0
+        for text, match in self.passage:
+            if match:
+                spans.append((at, at + len(text)))
+            at += len(text)
+        return spans
+
+
+@dataclass(frozen=True)
+class Example:
+    """The conversation that best showed a principle lately."""
+
+    entry_id: int
+    local_date: str
+    score: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PrincipleGlance:
+    """A principle in the supporter's own practice: the last four weeks and a good example."""
+
+    start: date
+    end: date
+    average: float | None
+    ratings: int
+    example: Example | None
+
+
+@dataclass(frozen=True)
+class OpenFollowUp:
+    """A follow-up with the conversation it was promised in."""
+
+    follow_up: FollowUp
+    entry_id: int
+    local_date: str
+    peer: str | None
+
+
+class Reader:
+    """The journal's read queries over one open connection (stdlib sqlite3 or SQLCipher)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return list(self.conn.execute(sql, tuple(params)).fetchall())
+
+    # --- entries --------------------------------------------------------------------
+
+    def has_entries(self) -> bool:
+        """Whether the journal holds any entry at all."""
+        return bool(self._rows("SELECT 1 FROM entry LIMIT 1"))
+
+    def entries(self, where: EntryFilter = EVERYTHING, limit: int | None = None) -> list[Entry]:
+        """Entries matching the filter, newest first; at most `limit` of them."""
+        sql, params = _where(where)
+        # Local day first: with --since/--until the day index then serves both the
+        # range and the order, instead of sorting years of entries.
+        query = (
+            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {sql}"
+            " ORDER BY e.local_date DESC, e.occurred_at DESC, e.id DESC"
+        )
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(min(limit, _LARGEST_ID))
+        return self._complete(self._rows(query, params))
+
+    def entry(self, entry_id: int) -> Entry:
+        """The entry with this number, or EntryNotFound."""
+        found = self.by_ids([entry_id]) if 0 < entry_id <= _LARGEST_ID else []
+        if not found:
+            raise EntryNotFound(entry_id)
+        return found[0]
+
+    def by_ids(self, ids: Sequence[int]) -> list[Entry]:
+        """The entries with these numbers, in the order given (missing ones left out)."""
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        rows = self._rows(f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE e.id IN ({marks})", ids)
+        found = {entry.id: entry for entry in self._complete(rows)}
+        return [found[i] for i in ids if i in found]
+
+    def last_id(self) -> int | None:
+        """The number of the most recently logged entry."""
+        rows = self._rows("SELECT max(id) FROM entry")
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def last_mode(self) -> str | None:
+        """The kind of contact of the most recent conversation, the guided log's default."""
+        rows = self._rows(
+            "SELECT mode FROM entry ORDER BY local_date DESC, occurred_at DESC LIMIT 1"
+        )
+        return str(rows[0][0]) if rows else None
+
+    def tags(self) -> list[str]:
+        """Every tag in use, for completion."""
+        return [row[0] for row in self._rows("SELECT DISTINCT name FROM tag ORDER BY name")]
+
+    def chunks(self, where: EntryFilter = EVERYTHING, size: int = CHUNK) -> Iterator[list[Entry]]:
+        """The filtered entries, oldest first, `size` at a time (exports stream them)."""
+        sql, params = _where(where)
+        cursor = self.conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {sql} ORDER BY e.occurred_at, e.uid",
+            tuple(params),
+        )
+        while rows := cursor.fetchmany(size):
+            yield self._complete(rows)
+
+    def edits(self, ids: Sequence[int]) -> dict[int, list[tuple[datetime, str]]]:
+        """Earlier versions of these entries, oldest first: when replaced, and the JSON."""
+        found: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
+        for entry_id, edited_at, previous in self._in(
+            "SELECT entry_id, edited_at, previous FROM entry_edit WHERE entry_id IN ({})"
+            " ORDER BY id",
+            ids,
+        ):
+            moment = _moment(edited_at)
+            assert moment is not None
+            found[entry_id].append((moment, previous))
+        return found
+
+    def edit_history(self, entry_id: int) -> list[tuple[datetime, dict[str, Any]]]:
+        """One entry's earlier versions, oldest first."""
+        return [
+            (moment, json.loads(previous)) for moment, previous in self.edits([entry_id])[entry_id]
+        ]
+
+    def _in(self, sql: str, ids: Sequence[int]) -> list[Any]:
+        if not ids:
+            return []
+        return self._rows(sql.format(", ".join("?" * len(ids))), ids)
+
+    def _complete(self, rows: Sequence[Any]) -> list[Entry]:
+        """Entries with their ratings, tags, flags and follow-ups: four queries in all."""
+        ids = [row[0] for row in rows]
+        ratings: dict[int, list[Rating]] = defaultdict(list)
+        for entry_id, slug, name, score, note in self._in(
+            "SELECT entry_id, slug, principle_name, score, note FROM rating"
+            " WHERE entry_id IN ({}) ORDER BY id",
+            ids,
+        ):
+            ratings[entry_id].append(Rating(slug, name, score, note))
+        tags: dict[int, list[str]] = defaultdict(list)
+        for entry_id, name in self._in(
+            "SELECT entry_id, name FROM tag WHERE entry_id IN ({}) ORDER BY name", ids
+        ):
+            tags[entry_id].append(name)
+        flags: dict[int, list[str]] = defaultdict(list)
+        for entry_id, name in self._in(
+            "SELECT entry_id, name FROM flag WHERE entry_id IN ({})", ids
+        ):
+            flags[entry_id].append(name)
+        follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
+        for row in self._in(
+            "SELECT entry_id, id, text, due_date, due_time, done_at FROM follow_up"
+            " WHERE entry_id IN ({}) ORDER BY id",
+            ids,
+        ):
+            follow_ups[row[0]].append(_follow_up(row[1:]))
+        from peerjournal.records import FLAGS
+
+        order = {name: place for place, name in enumerate(FLAGS)}
+        return [
+            _entry(
+                row,
+                ratings=tuple(ratings[row[0]]),
+                tags=tuple(tags[row[0]]),
+                flags=tuple(sorted(flags[row[0]], key=lambda f: order.get(f, len(order)))),
+                follow_ups=tuple(follow_ups[row[0]]),
+            )
+            for row in rows
+        ]
+
+    # --- search ---------------------------------------------------------------------
+
+    def search(self, text: str, where: EntryFilter = EVERYTHING, limit: int = 20) -> list[Match]:
+        """Entries whose reflection, notes, alias, tags or follow-ups match `text`, best first.
+
+        Words must all appear (in any order); "a phrase" must appear as written;
+        word* matches any word starting so. A query the index cannot read raises
+        InvalidValue.
+        """
+        query = search_query(text.strip())
+        if not query:
+            raise InvalidValue(
+                "Give a word to search for, for example: peerjournal search boundaries"
+            )
+        sql, params = _where(where)
+        weights = ", ".join(str(w) for w in db.SEARCH_WEIGHTS)
+        statement = (
+            f"SELECT e.id, snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16),"
+            f" bm25({db.SEARCH_TABLE}, {weights}) AS rank"
+            f" FROM {db.SEARCH_TABLE} JOIN entry e ON e.id = {db.SEARCH_TABLE}.rowid"
+            f" WHERE {db.SEARCH_TABLE} MATCH ? AND {sql}"
+            " ORDER BY rank, e.occurred_at DESC LIMIT ?"
+        )
+        try:
+            rows = self._rows(
+                statement,
+                [db.HIGHLIGHT_START, db.HIGHLIGHT_END, query, *params, min(limit, _LARGEST_ID)],
+            )
+        except driver_errors("OperationalError") as error:
+            if not str(error).startswith(("fts5:", "unterminated string", "no such column")):
+                raise
+            raise InvalidValue(
+                f'peerjournal cannot read the search {text[:80]!r}: check that every " and ( '
+                "is closed, and that AND, OR and NOT stand between words (write them in lower "
+                "case to search for the word itself). Search for a phrase with double quotes "
+                '("felt heard"), the start of a word with * (bound*).'
+            ) from None
+        entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
+        return [
+            Match(
+                entry=entries[entry_id],
+                # The three prompts are stored apart by newlines; unanswered ones leave blank
+                # lines.
+                passage=split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n")),
+                rank=float(rank),
+            )
+            for entry_id, snippet, rank in rows
+            if entry_id in entries
+        ]
+
+    # --- the weekly review ------------------------------------------------------------
+
+    def principle_rows(
+        self, windows: Sequence[Window], where: EntryFilter = EVERYTHING
+    ) -> list[PrincipleWindowRow]:
+        """Count and sum of scores per window and principle slug."""
+        case, case_params = _window_case(windows)
+        within, within_params = _within(windows, where)
+        rows = self._rows(
+            f"SELECT {case} AS window, r.slug, count(r.id), sum(r.score)"
+            f" FROM rating r JOIN entry e ON e.id = r.entry_id WHERE {within}"
+            " GROUP BY window, r.slug",
+            [*case_params, *within_params],
+        )
+        return [PrincipleWindowRow(int(w), s, int(n), int(t or 0)) for w, s, n, t in rows]
+
+    def activity_rows(
+        self, windows: Sequence[Window], where: EntryFilter = EVERYTHING
+    ) -> list[ActivityWindowRow]:
+        """Conversations, minutes and feelings per window (windows with none are absent)."""
+        case, case_params = _window_case(windows)
+        within, within_params = _within(windows, where)
+        rows = self._rows(
+            f"SELECT {case} AS window, count(e.id), sum(e.minutes), count(e.minutes),"
+            f" count(e.feeling), sum(e.feeling) FROM entry e WHERE {within} GROUP BY window",
+            [*case_params, *within_params],
+        )
+        return [
+            ActivityWindowRow(int(w), int(n), int(m or 0), int(t), int(f), int(ft or 0))
+            for w, n, m, t, f, ft in rows
+        ]
+
+    def modes(self, period: Window, where: EntryFilter = EVERYTHING) -> dict[str, int]:
+        """How many conversations of each kind of contact in the period."""
+        within, params = _within([period], where)
+        rows = self._rows(
+            f"SELECT e.mode, count(e.id) FROM entry e WHERE {within} GROUP BY e.mode", params
+        )
+        return {mode: int(count) for mode, count in rows}
+
+    def principle_names(self, slugs: Iterable[str]) -> dict[str, str]:
+        """The name most recently stored with each slug, for principles the guide retired."""
+        wanted = sorted(set(slugs))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        rows = self._rows(
+            "SELECT slug, principle_name FROM rating WHERE id IN"
+            f" (SELECT max(id) FROM rating WHERE slug IN ({marks}) GROUP BY slug)",
+            wanted,
+        )
+        return dict(rows)
+
+    def reflections(
+        self,
+        period: Window,
+        *,
+        limit: int,
+        shared_only: bool = False,
+        where: EntryFilter = EVERYTHING,
+    ) -> tuple[list[Entry], int]:
+        """The period's first `limit` entries in time order, and how many there are in all."""
+        within, params = _within([period], where)
+        if shared_only:
+            within += " AND e.shared = 1"
+        total = self._rows(f"SELECT count(*) FROM entry e WHERE {within}", params)[0][0]
+        rows = self._rows(
+            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
+            " ORDER BY e.occurred_at, e.id LIMIT ?",
+            [*params, limit],
+        )
+        return self._complete(rows), int(total)
+
+    def ratings_of(
+        self, slug: str, period: Window, where: EntryFilter = EVERYTHING
+    ) -> list[tuple[Rating, Entry]]:
+        """Every rating of one principle in the period, oldest first, with its entry."""
+        within, params = _within([period], where)
+        rows = self._rows(
+            "SELECT e.id, r.slug, r.principle_name, r.score, r.note"
+            f" FROM rating r JOIN entry e ON e.id = r.entry_id WHERE r.slug = ? AND {within}"
+            " ORDER BY e.occurred_at, e.id",
+            [slug, *params],
+        )
+        entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
+        return [(Rating(s, n, sc, note), entries[i]) for i, s, n, sc, note in rows]
+
+    def focus_quotes(self, slug: str, period: Window, limit: int = 2) -> list[str]:
+        """The supporter's own words about a principle in the period: rating notes first,
+        then the first line of "Now what?" of the entries that rated it, lowest first."""
+        within, params = _within([period], EVERYTHING)
+        notes = self._rows(
+            "SELECT r.note FROM rating r JOIN entry e ON e.id = r.entry_id"
+            f" WHERE r.slug = ? AND r.note IS NOT NULL AND r.note != '' AND {within}"
+            " ORDER BY r.score, e.occurred_at DESC LIMIT ?",
+            [slug, *params, limit],
+        )
+        quotes = [str(row[0]) for row in notes]
+        if len(quotes) < limit:
+            rows = self._rows(
+                "SELECT e.now_what FROM rating r JOIN entry e ON e.id = r.entry_id"
+                f" WHERE r.slug = ? AND e.now_what != '' AND {within}"
+                " ORDER BY r.score, e.occurred_at DESC LIMIT ?",
+                [slug, *params, limit],
+            )
+            for (text,) in rows:
+                line = next((ln.strip() for ln in str(text).splitlines() if ln.strip()), "")
+                if line and line not in quotes and len(quotes) < limit:
+                    quotes.append(line)
+        return quotes
+
+    def intention(self, period: Window) -> Intention | None:
+        """The intention written for the period, if any."""
+        rows = self._rows(
+            "SELECT period_start, period_end, text, reply, written_at, replied_at"
+            " FROM intention WHERE period_end = ?",
+            [period.end.isoformat()],
+        )
+        return _intention(rows[0]) if rows else None
+
+    def intentions(self, where: EntryFilter = EVERYTHING) -> list[Intention]:
+        """Weekly intentions whose week overlaps the filter's days (a handful a year)."""
+        clauses, params = [], []
+        if where.since is not None:
+            clauses.append("period_end >= ?")
+            params.append(where.since.isoformat())
+        if where.until is not None:
+            clauses.append("period_start <= ?")
+            params.append(where.until.isoformat())
+        rows = self._rows(
+            "SELECT period_start, period_end, text, reply, written_at, replied_at FROM intention"
+            f" WHERE {' AND '.join(clauses) or '1'} ORDER BY period_end",
+            params,
+        )
+        return [_intention(row) for row in rows]
+
+    def flagged(self, period: Window, where: EntryFilter = EVERYTHING) -> list[Entry]:
+        """The period's entries that carry any flag, in time order."""
+        within, params = _within([period], where)
+        rows = self._rows(
+            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
+            " AND e.id IN (SELECT entry_id FROM flag) ORDER BY e.occurred_at, e.id",
+            params,
+        )
+        return self._complete(rows)
+
+    # --- follow-ups ------------------------------------------------------------------------
+
+    def follow_ups(
+        self, *, include_done: bool = False, where: EntryFilter = EVERYTHING
+    ) -> list[OpenFollowUp]:
+        """Follow-ups (open ones only, unless `include_done`), with their conversations:
+        by due day (none last), then as promised."""
+        sql, params = _where(where)
+        done = "" if include_done else " AND f.done_at IS NULL"
+        rows = self._rows(
+            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f" FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE {sql}{done}"
+            " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
+            params,
+        )
+        return [OpenFollowUp(_follow_up(row[:5]), int(row[5]), str(row[6]), row[7]) for row in rows]
+
+    def follow_up(self, follow_up_id: int) -> OpenFollowUp | None:
+        """One follow-up by its number."""
+        if not 0 < follow_up_id <= _LARGEST_ID:
+            return None
+        rows = self._rows(
+            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            " FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE f.id = ?",
+            [follow_up_id],
+        )
+        if not rows:
+            return None
+        return OpenFollowUp(_follow_up(rows[0][:5]), int(rows[0][5]), str(rows[0][6]), rows[0][7])
+
+    def follow_ups_done(self, period: Window) -> int:
+        """How many follow-ups were marked done on the period's days (UTC-close enough: the
+        day is taken in the local time of the machine)."""
+        start = datetime.combine(period.start, time()).astimezone(UTC)
+        end = datetime.combine(period.end + timedelta(days=1), time()).astimezone(UTC)
+        rows = self._rows(
+            "SELECT count(*) FROM follow_up WHERE done_at >= ? AND done_at < ?",
+            [_stored(start), _stored(end)],
+        )
+        return int(rows[0][0])
+
+    # --- exports and forgetting ---------------------------------------------------------------
+
+    def rated_slugs(self, where: EntryFilter, guide_order: Sequence[str]) -> list[str]:
+        """Every principle rated in the filtered entries: the guide's order, then retired ones."""
+        sql, params = _where(where)
+        found = {
+            row[0]
+            for row in self._rows(
+                "SELECT DISTINCT r.slug FROM rating r"
+                f" WHERE r.entry_id IN (SELECT e.id FROM entry e WHERE {sql})",
+                params,
+            )
+        }
+        known = [slug for slug in guide_order if slug in found]
+        return known + sorted(found - set(known))
+
+    def slugs_with_notes(self, where: EntryFilter) -> set[str]:
+        """The principles that have a note on any rating in the filtered entries."""
+        sql, params = _where(where)
+        return {
+            row[0]
+            for row in self._rows(
+                "SELECT DISTINCT r.slug FROM rating r WHERE r.note IS NOT NULL AND r.note != ''"
+                f" AND r.entry_id IN (SELECT e.id FROM entry e WHERE {sql})",
+                params,
+            )
+        }
+
+    def count_forgettable(self, before: date) -> int:
+        """How many entries before `before` still hold words that `forget` would clear."""
+        rows = self._rows(f"SELECT count(*) FROM entry e WHERE {FORGETTABLE}", [before.isoformat()])
+        return int(rows[0][0])
+
+
+# Entries before a day (the one parameter) that still hold any words: text, alias, notes,
+# follow-ups or old wordings.
+FORGETTABLE = """e.local_date < ? AND (
+    e.what_happened != '' OR e.so_what != '' OR e.now_what != '' OR e.peer IS NOT NULL
+    OR EXISTS (SELECT 1 FROM rating r WHERE r.entry_id = e.id AND r.note IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM follow_up f WHERE f.entry_id = e.id AND f.text != '')
+    OR EXISTS (SELECT 1 FROM entry_edit x WHERE x.entry_id = e.id))"""
+
+
+def _stored(moment: datetime) -> str:
+    """An aware datetime as the write side stores it: naive UTC text."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _entry(
+    row: Sequence[Any],
+    *,
+    ratings: tuple[Rating, ...],
+    tags: tuple[str, ...],
+    flags: tuple[str, ...],
+    follow_ups: tuple[FollowUp, ...],
+) -> Entry:
+    (entry_id, uid, occurred_at, offset, logged_at, edited_at, mode, minutes, peer) = row[:9]
+    what_happened, so_what, now_what, feeling, shared = row[9:]
+    moment = _moment(occurred_at)
+    logged = _moment(logged_at)
+    assert moment is not None and logged is not None
+    return Entry(
+        id=int(entry_id),
+        uid=uid,
+        occurred_at=moment.astimezone(zone(int(offset))),
+        logged_at=logged,
+        edited_at=_moment(edited_at),
+        mode=mode,
+        minutes=minutes,
+        peer=peer,
+        what_happened=what_happened,
+        so_what=so_what,
+        now_what=now_what,
+        feeling=feeling,
+        shared=bool(shared),
+        ratings=ratings,
+        tags=tags,
+        flags=flags,
+        follow_ups=follow_ups,
+    )
+
+
+def _follow_up(row: Sequence[Any]) -> FollowUp:
+    follow_up_id, text, due_date, due_time, done_at = row
+    return FollowUp(
+        text=text or "(cleared)",
+        due=date.fromisoformat(due_date) if due_date else None,
+        due_time=time.fromisoformat(due_time) if due_time else None,
+        id=int(follow_up_id),
+        done_at=_moment(done_at),
+    )
+
+
+def _intention(row: Sequence[Any]) -> Intention:
+    start, end, text, reply, written_at, replied_at = row
+    return Intention(
+        date.fromisoformat(start),
+        date.fromisoformat(end),
+        text,
+        reply,
+        written_at=_moment(written_at),
+        replied_at=_moment(replied_at),
+    )
+
+
+def _within(windows: Sequence[Window], where: EntryFilter) -> tuple[str, list[Any]]:
+    """Entries on local days from the first window's start to the last one's end."""
+    first = min(w.start for w in windows)
+    last = max(w.end for w in windows)
+    sql, params = _where(where)
+    return f"e.local_date BETWEEN ? AND ? AND {sql}", [first.isoformat(), last.isoformat(), *params]
+
+
+def _window_case(windows: Sequence[Window]) -> tuple[str, list[str]]:
+    """A SQL expression giving each entry's window number from its local day."""
+    whens = " ".join(f"WHEN e.local_date BETWEEN ? AND ? THEN {i}" for i in range(len(windows)))
+    params = [d.isoformat() for w in windows for d in (w.start, w.end)]
+    return f"CASE {whens} ELSE -1 END", params
+
+
+# --- search queries --------------------------------------------------------------------------
+
+# A bare word FTS5 reads as it is; anything else (R., don't, follow-up) is quoted
+# so that it is searched as the words it contains instead of failing as syntax.
+_BAREWORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_TOKEN = re.compile(r'"[^"]*"?\*?|[()]|[^\s()"]+')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_BLANK_LINES = re.compile(r"\n{2,}")
+# Enough for any search a person types; more only makes the index work for nothing.
+MAX_SEARCH_TERMS = 32
+
+
+def search_query(text: str) -> str:
+    """The user's words as an FTS5 query: phrases ("...") and prefixes (word*) kept,
+    AND/OR/NOT kept, every other word with punctuation quoted."""
+    parts = []
+    for token in _QUERY_TOKEN.findall(text):
+        stem = token.rstrip("*")
+        star = token[len(stem) :]
+        special = token.startswith('"') or token in "()" or token in _OPERATORS
+        if not special and not stem:
+            continue  # a star with no word before it: FTS5 would read it as a command
+        if special or _BAREWORD.fullmatch(stem):
+            parts.append(token)
+        else:
+            parts.append(f'"{stem}"{star}')
+    if len(parts) > MAX_SEARCH_TERMS:
+        raise InvalidValue(
+            f"That search has {len(parts)} words and operators; use at most "
+            f"{MAX_SEARCH_TERMS}, the ones that matter most."
+        )
+    return " ".join(parts)
+
+
+def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
+    """Cut a snippet marked with the database's highlight characters into pieces."""
+    pieces: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(snippet.split(db.HIGHLIGHT_START)):
+        if i == 0:
+            inside, after = "", chunk
+        else:
+            inside, _sep, after = chunk.partition(db.HIGHLIGHT_END)
+        if inside:
+            pieces.append((inside, True))
+        if after:
+            pieces.append((after, False))
+    return tuple(pieces)
+
+
+# --- opening the journal to read ---------------------------------------------------------------
+
+
+@contextmanager
+def open_reader(location: db.Location) -> Iterator[Reader]:
+    """The journal at `location`, opened to read for one command.
+
+    A missing journal is refused (reading never creates one); an older one is
+    upgraded first (the only time a reading command loads the write side).
+    """
+    path = location.path
+    if not db.exists(path):
+        raise db.missing(location)
+    db.check_version(path)
+    conn = db.open_connection(path, db.key_for(path), readonly=True)
+    try:
+        yield Reader(conn)
+    except driver_errors("OperationalError") as exc:
+        raise db.unusable(path, str(exc)) from None
+    finally:
+        conn.close()
+
+
+WINDOW_DAYS = 28
+
+
+def glance(path: Path, slug: str, *, today: date) -> PrincipleGlance | None:
+    """The last four weeks of `slug` in a plain journal, or None if it cannot be read.
+
+    For `principles SLUG`, which must open as fast as a bare Typer app and
+    never ask for a passphrase: an encrypted, missing, older or damaged
+    journal simply means nothing to show beside the guide.
+    """
+    if not db.exists(path):
+        return None
+    start = today - timedelta(days=WINDOW_DAYS - 1)
+    try:
+        conn = db.open_connection(path, None, readonly=True)
+    except driver_errors():
+        return None
+    try:
+        if db.read_version(conn) != db.LATEST_VERSION:
+            return None
+        span = [slug, start.isoformat(), today.isoformat()]
+        average, count = conn.execute(
+            "SELECT avg(r.score), count(r.score) FROM rating r JOIN entry e ON e.id = r.entry_id"
+            " WHERE r.slug = ? AND e.local_date BETWEEN ? AND ?",
+            span,
+        ).fetchone()
+        row = conn.execute(
+            "SELECT e.id, e.local_date, r.score, e.what_happened, e.so_what, e.now_what"
+            " FROM rating r JOIN entry e ON e.id = r.entry_id"
+            " WHERE r.slug = ? AND r.score >= 4 AND e.local_date BETWEEN ? AND ?"
+            " ORDER BY r.score DESC, e.occurred_at DESC LIMIT 1",
+            span,
+        ).fetchone()
+    except (*driver_errors(), db.ForeignFile):  # type: ignore[misc]
+        return None
+    finally:
+        conn.close()
+    example = None
+    if row is not None:
+        text = "\n".join(part for part in row[3:] if part)
+        example = Example(int(row[0]), str(row[1]), int(row[2]), text)
+    return PrincipleGlance(
+        start=start,
+        end=today,
+        average=float(average) if average is not None else None,
+        ratings=int(count),
+        example=example,
+    )
