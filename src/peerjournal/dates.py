@@ -1,4 +1,4 @@
-"""Reading when a conversation happened, and which days a filter means, from what people type.
+"""Reading dates and times from what people type: when it happened, and which days.
 
 A small parser of our own rather than `dateparser`, for two reasons:
 
@@ -7,48 +7,29 @@ A small parser of our own rather than `dateparser`, for two reasons:
   and its first `parse()` another 75 ms while it loads language data, so
   `peerjournal log --when ...` would start in roughly twice the time of a bare
   Typer app. Our target is within 1.3x. This module imports only the standard library.
-* Predictability. We need exactly the forms below and one rule dateparser does not
-  keep: an ambiguous date means the past, never the future. dateparser reads
+* Predictability. We need exactly the forms parse_when documents, and one rule dateparser
+  does not keep: an ambiguous date means the past, never the future. dateparser reads
   `11/12/2026` month-first, accepts `tomorrow` and `in 2 days` as valid answers to
   "when did it happen?", and knows many languages we never promised to support.
 
-What `parse_when` accepts (case does not matter; extra spaces are fine):
+Two readers share one grammar (times, day words, month names, parts of the day):
 
-* `now` (also `just now`, `right now`);
-* a time alone, meaning today: `14:30`, `9:05:30`, `3pm`, `3:15 pm`, `noon`, `midnight`;
-* a day, optionally followed by a time (`at` is optional): `today`, `yesterday`,
-  `monday` ... `sunday` (three-letter forms too), `last monday`, `3 days ago`,
-  `a week ago`, `2 weeks ago`, and ISO dates `2026-11-20`; the time may also come
-  first (`3pm yesterday`, `10am on monday`);
-* `2 hours ago`, `45 minutes ago`, `90 min ago`, `an hour ago`;
-* ISO date-times `2026-11-20 14:30`, `2026-11-20T14:30:15`, optionally with `Z` or an
-  offset such as `+01:00`, which are converted to local time.
+* `parse_when`: when a conversation happened; never the future. Its docstring is the
+  reference for every phrase a supporter may type.
+* `parse_day`: a calendar day for `--since`/`--until` filters.
 
-Rules a user can rely on:
-
-* A weekday name means the most recent such day, today included (`monday` on a
-  Monday is today); `last monday` is the most recent Monday before today. Neither is
-  ever in the future.
-* A day without a time means 12:00 local time on that day (or now, if that day is
-  today). Noon keeps the local calendar day right even if the moment is later
-  shown at another UTC offset (up to 12 hours away), which is what day-by-day
-  reviews bucket by; the time of day itself was not given, so any choice is a guess.
-* `N days ago` and `a week ago` keep the current clock time; `N hours/minutes ago`
-  count back exactly, across daylight-saving changes.
-* A result more than five minutes in the future is refused (`tomorrow` is
-  understood only to say so).
-* Day/month forms such as `4/5/2026` are refused: they read differently in the US
-  and elsewhere, and a journal must not guess. Use year-month-day.
-
-Every result is an aware datetime in the system's local time zone (including `TZ`)
-with the UTC offset in force at that moment. Every failure is `InvalidValue` with
-one plain sentence; no other exception escapes, whatever the input.
+Every moment returned is an aware datetime in the system's local time zone (including
+`TZ`) with the UTC offset in force at that moment. Every failure is `InvalidValue`
+with one plain sentence and an example; no other exception escapes, whatever the input.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import MappingProxyType
 
 from peerjournal.errors import InvalidValue
 
@@ -58,28 +39,64 @@ FUTURE_ALLOWANCE = timedelta(minutes=5)
 EARLIEST_YEAR = 1900
 """Older moments are typing mistakes; before then, zones had odd local-mean-time offsets."""
 
+PARTS_OF_DAY: Mapping[str, time] = MappingProxyType(
+    {
+        "morning": time(9, 0),
+        "afternoon": time(15, 0),
+        "evening": time(19, 0),
+        "night": time(22, 0),
+    }
+)
+"""The hour each part of the day stands for when no time is given: `last night` is 22:00."""
+
+# When each part of the day begins, so that "this evening" at 18:00 can mean "just
+# now" while "this evening" at 10:00 is refused. The small hours, up to the morning,
+# belong to the night before: "tonight" at 01:30 is the night that began yesterday.
+_PART_BEGINS = {"morning": time(5), "afternoon": time(12), "evening": time(17), "night": time(21)}
+_NIGHT_ENDS = _PART_BEGINS["morning"]
+
+
 _MAX_LENGTH = 80
 _SHOWN_LENGTH = 40
 
-_WHEN_EXAMPLES = "for example 'now', 'yesterday 3pm', '2 hours ago' or '2026-11-20 14:30'"
-_DAY_EXAMPLES = "for example 'today', '7 days ago', 'last monday' or '2026-11-20'"
+_WHEN_EXAMPLES = (
+    "for example 'now', 'yesterday 3pm', 'last night', '2 hours ago' or '2026-11-20 14:30'"
+)
+_DAY_EXAMPLES = "for example 'today', '7 days ago', 'last monday', '3 Nov' or '2026-11-20'"
+_UNAMBIGUOUS = (
+    "write the month as a word or the date as year-month-day, for example '3 Nov' or '2026-11-03'"
+)
 
-_WEEKDAYS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        )
-    )
-    for name in names
-}
+_WEEKDAY_NAMES = (
+    ("monday", "mon"),
+    ("tuesday", "tue", "tues"),
+    ("wednesday", "wed"),
+    ("thursday", "thu", "thur", "thurs"),
+    ("friday", "fri"),
+    ("saturday", "sat"),
+    ("sunday", "sun"),
+)
+_WEEKDAYS = {name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names}
 _WEEKDAY_PATTERN = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+
+_MONTH_NAMES = (
+    ("january", "jan"),
+    ("february", "feb"),
+    ("march", "mar"),
+    ("april", "apr"),
+    ("may",),
+    ("june", "jun"),
+    ("july", "jul"),
+    ("august", "aug"),
+    ("september", "sep", "sept"),
+    ("october", "oct"),
+    ("november", "nov"),
+    ("december", "dec"),
+)
+_LONGEST_MONTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
+_MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_PART_PATTERN = "|".join(PARTS_OF_DAY)
 
 # Every pattern is ASCII-only: `\d` would otherwise also match digits of other
 # scripts, which `int()` accepts but nobody means as a date.
@@ -90,35 +107,151 @@ _TIME = rf"""
   | (?P<bare>(?P<bare_hour>\d{{1,2}})\s?(?P<bare_ampm>{_AMPM}))
   | (?P<named>noon|midday|midnight)
 """
+# "3 Nov", "Nov 3", "3rd of November", "Nov 3, 2025", "Tue 3 Nov 2026" (as screens show days).
+_MONTH_DATE = rf"""
+    (?:on\s)?(?:(?P<dated_weekday>{_WEEKDAY_PATTERN}),?\s)?
+    (?:
+        (?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<dm_month>{_MONTH_PATTERN})\.?
+      | (?P<md_month>{_MONTH_PATTERN})\.?\s(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?
+    )
+    (?:,?\s(?P<year>\d{{4}}))?
+"""
+_ISO_DATE = r"(?P<iso>\d{4}-\d{2}-\d{2})"
 _DAY = rf"""
     (?P<relative>today|yesterday|tomorrow)
   | (?:(?P<last>last)\s)?(?:on\s)?(?P<weekday>{_WEEKDAY_PATTERN})
   | (?P<count>\d{{1,4}}|an?)\s(?P<unit>days?|weeks?)\sago
-  | (?P<iso>\d{{4}}-\d{{2}}-\d{{2}})
+  | (?:on\s)?{_ISO_DATE}
+  | {_MONTH_DATE}
 """
-_FLAGS = re.ASCII | re.VERBOSE
-_TIME_ONLY = re.compile(rf"(?:at\s)?(?:{_TIME})", _FLAGS)
-_DAY_ONLY = re.compile(rf"(?:{_DAY})", _FLAGS)
-_DAY_THEN_TIME = re.compile(rf"(?:{_DAY})\s(?:at\s)?(?:{_TIME})", _FLAGS)
-_TIME_THEN_DAY = re.compile(rf"(?:at\s)?(?:{_TIME})\s(?:{_DAY})", _FLAGS)
-_DURATION_AGO = re.compile(
-    r"(?P<count>\d{1,5}|an?)\s?(?P<unit>minutes?|mins?|m|hours?|hrs?|h)\sago", _FLAGS
+
+
+def _with_parts(day: str) -> str:
+    """A part of the day, alone or after a day: `tonight`, `this morning`, `monday night`."""
+    return rf"""
+        (?P<tonight>tonight)
+      | this\s(?P<this_part>{_PART_PATTERN})
+      | (?P<last_night>last\snight)
+      | (?:{day})\s(?:in\sthe\s)?(?P<part>{_PART_PATTERN})
+    """
+
+
+class _Lazy:
+    """A pattern compiled on first use.
+
+    Compiling the whole grammar costs about 20 ms, paid at import by every command
+    that reads a date; most answers ('now', 'yesterday 3pm') need two or three patterns.
+    """
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, re.ASCII | re.VERBOSE)
+        return self._compiled
+
+    def fullmatch(self, words: str) -> re.Match[str] | None:
+        return self._pattern().fullmatch(words)
+
+    def search(self, words: str) -> re.Match[str] | None:
+        return self._pattern().search(words)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """The ways a day, a part of the day and a time combine, for one meaning of 'day'."""
+
+    day: _Lazy
+    day_then_time: _Lazy
+    time_then_day: _Lazy
+    part: _Lazy
+    part_then_time: _Lazy
+    time_then_part: _Lazy
+
+    @classmethod
+    def over(cls, day: str) -> _Grammar:
+        parts = _with_parts(day)
+        return cls(
+            day=_Lazy(rf"(?:{day})"),
+            day_then_time=_Lazy(rf"(?:{day})\s(?:at\s)?(?:{_TIME})"),
+            time_then_day=_Lazy(rf"(?:at\s)?(?:{_TIME})\s(?:{day})"),
+            part=_Lazy(rf"(?:{parts})"),
+            part_then_time=_Lazy(rf"(?:{parts})\s(?:at\s)?(?:{_TIME})"),
+            time_then_part=_Lazy(rf"(?:at\s)?(?:{_TIME})\s(?:{parts})"),
+        )
+
+    def with_time(self, words: str) -> re.Match[str] | None:
+        return self.day_then_time.fullmatch(words) or self.time_then_day.fullmatch(words)
+
+    def part_with_time(self, words: str) -> re.Match[str] | None:
+        return self.part_then_time.fullmatch(words) or self.time_then_part.fullmatch(words)
+
+
+_PAST = _Grammar.over(_DAY)
+_TIME_ONLY = _Lazy(rf"(?:at\s)?(?:{_TIME})")
+_DAY_ONLY = _PAST.day
+_DURATION_AGO = _Lazy(r"(?P<count>\d{1,5}|an?)\s?(?P<unit>minutes?|mins?|m|hours?|hrs?|h)\sago")
+_ISO_DATETIME = _Lazy(
+    r"\d{4}-\d{2}-\d{2}[t\ ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:z|[+-]\d{2}:?\d{2})?"
 )
-_ISO_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:z|[+-]\d{2}:?\d{2})?",
-    _FLAGS,
-)
-_ISO_WEEK = re.compile(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})", _FLAGS)
-_SLASHED = re.compile(r"\b(?:\d{1,4}/\d{1,2}(?:/\d{1,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})\b", _FLAGS)
+_ISO_WEEK = _Lazy(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
+_SLASHED = _Lazy(r"\b(?:\d{1,4}/\d{1,2}(?:/\d{1,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})\b")
 _NOW_WORDS = frozenset(("now", "just now", "right now"))
 
 
 def parse_when(text: str, *, now: datetime | None = None) -> datetime:
     """When a conversation happened, as an aware local datetime; never in the future.
 
-    `now` is the reference moment (default: the system clock, in local time).
-    Raises InvalidValue with one plain sentence for anything it cannot read or that
-    lies more than FUTURE_ALLOWANCE ahead of `now`.
+    `now` is the reference moment (default: the system clock, in local time). Case
+    does not matter and extra spaces are fine. Accepted:
+
+    * `now` (also `just now`, `right now`).
+    * A time alone, meaning today: `14:30`, `9:05:30`, `3pm`, `3:15 pm`, `noon`,
+      `midnight`. `at` may come first: `at 10am`.
+    * A day alone or with a time, the time before or after it, `at` optional:
+      `today`, `yesterday`, `monday` ... `sunday` (also `mon`, `tue`, `thurs`...),
+      `last monday`, `3 days ago`, `a week ago`, `2 weeks ago`; a date with the month
+      as a word, `3 Nov`, `Nov 3`, `November 3`, `3rd of November`, `3 Nov 2025`,
+      `Nov 3, 2025`, `Tue 3 Nov 2026`; an ISO date `2026-11-03`. So: `yesterday 3pm`,
+      `3pm yesterday`, `monday at 10:15`, `3 Nov 14:00`, `Nov 3 2pm`.
+    * A part of the day, each standing for a fixed hour (PARTS_OF_DAY): morning 09:00,
+      afternoon 15:00, evening 19:00, night 22:00. `this morning`, `this afternoon`,
+      `this evening`, `tonight`, `last night` (22:00 yesterday), `yesterday morning`,
+      `yesterday evening`, `yesterday night`, and after any other day: `monday
+      evening`, `3 Nov in the afternoon`. A time may follow and then wins: `last night
+      at 11pm`, `this morning 8:30`; a time from midnight to 05:00 with `night` is in
+      the small hours after that night (`last night 1am` is 01:00 today).
+    * `2 hours ago`, `45 minutes ago`, `90 min ago`, `an hour ago`.
+    * ISO date-times `2026-11-20 14:30`, `2026-11-20T14:30:15`, optionally with `Z`
+      or an offset such as `+01:00`, which are converted to local time.
+
+    Rules a user can rely on:
+
+    * Nothing is ever in the future (beyond FUTURE_ALLOWANCE, five minutes for drifting
+      clocks). Words for the future (`tomorrow`) are understood only to say so.
+    * A weekday means the most recent such day, today included (`monday` on a Monday
+      is today); `last monday` is the most recent Monday before today.
+    * A date without a year means the most recent such day, today included: `Nov 3`
+      typed on 1 November is last year's. A weekday written with a date must match it.
+    * A day without a time means 12:00 on that day, or now if that day is today. Noon
+      keeps the local calendar day right even when shown at another UTC offset.
+    * A part of today that is under way but whose hour has not come means now
+      (`this evening` at 18:00); one that has not begun is refused (`this evening` at
+      10:00). `tonight` is under way from 17:00, as it is said of the evening too.
+      The hours from midnight to 05:00 belong to the night before: `tonight` and
+      `last night` at 01:30 both mean 22:00 yesterday, the night just passed.
+    * `N days ago` and `a week ago` keep the current clock time; `N hours/minutes ago`
+      count back exactly, across daylight-saving changes.
+    * A local time that happens twice when clocks go back means the first; one in the
+      hour skipped when clocks go forward is read on the old clock (02:30 is 03:30).
+    * Day and month in numbers only (`3/11`, `11/3`, `3.11.26`) are refused: they read
+      differently in the US and elsewhere, and a journal must not guess.
+
+    Raises InvalidValue with one plain sentence for anything else.
     """
     current = _local_now(now)
     words = _normalise(text, what="when the conversation happened", examples=_WHEN_EXAMPLES)
@@ -144,10 +277,12 @@ def parse_when(text: str, *, now: datetime | None = None) -> datetime:
 def parse_day(text: str, *, today: date | None = None) -> date:
     """A local calendar day for --since/--until filters.
 
-    Accepts `today`, `yesterday`, ISO dates (`2026-11-20`), `N days ago`,
-    `N weeks ago`, `a week ago`, weekday names (`monday`, `last monday`, as in
-    parse_when) and ISO weeks (`2026-W47`, meaning that week's Sunday, its last
-    day; a caller wanting the Monday subtracts six days). Future days are allowed:
+    Accepts the day words of parse_when with the same meanings: `today`,
+    `yesterday`, weekday names (`monday`, `last monday`), `N days ago`, `N weeks
+    ago`, `a week ago`, dates with the month as a word (`3 Nov`, `Nov 3`, `3 Nov
+    2025`; without a year, the most recent such day), ISO dates (`2026-11-20`), and
+    ISO weeks (`2026-W47`, meaning that week's Sunday, its last day; a caller wanting
+    the Monday subtracts six days). Future days are allowed when written out:
     `--until 2026-12-31` is a sensible filter. Raises InvalidValue otherwise.
     """
     current = today if today is not None else date.today()
@@ -188,6 +323,15 @@ def iso_week_sunday(text: str) -> date:
         ) from exc
 
 
+def day_label(day: date, *, year: bool = True) -> str:
+    """A day as people say it: Thu 3 Dec 2026, or Thu 3 Dec without the year."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return f"{text} {day.year}" if year else text
+
+
+# Reading ---------------------------------------------------------------------------
+
+
 def _local_now(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now().astimezone()
@@ -211,10 +355,7 @@ def _shown(words: str) -> str:
 
 def _not_understood(words: str, what: str, examples: str) -> str:
     if _SLASHED.search(words):
-        return (
-            f"'{_shown(words)}' could be read as day/month or month/day; "
-            "write dates as year-month-day, for example '2026-11-20'."
-        )
+        return f"'{_shown(words)}' could be read as day/month or month/day; {_UNAMBIGUOUS}."
     return f"'{_shown(words)}' is not {what} peerjournal understands; try {examples}."
 
 
@@ -249,9 +390,19 @@ def _read_when(words: str, now: datetime) -> datetime:
     found = _DAY_ONLY.fullmatch(words)
     if found is not None:
         return _day_without_time(found, now)
-    found = _DAY_THEN_TIME.fullmatch(words) or _TIME_THEN_DAY.fullmatch(words)
+    found = _PAST.with_time(words)
     if found is not None:
         return _at(_resolve_day(found, now.date()), _clock(found))
+    found = _PAST.part.fullmatch(words)
+    if found is not None:
+        day, part = _past_part(found, now)
+        # "tonight" is said of the evening too: the call at 18:00 was "tonight".
+        begins = _PART_BEGINS["evening" if found["tonight"] else part]
+        return _part_of_day(day, part, now, words, begins)
+    found = _PAST.part_with_time(words)
+    if found is not None:
+        day, part = _past_part(found, now)
+        return _at(*_part_with_clock(day, part, _clock(found)))
     raise InvalidValue(_not_understood(words, "a time", _WHEN_EXAMPLES))
 
 
@@ -280,6 +431,42 @@ def _day_without_time(found: re.Match[str], now: datetime) -> datetime:
     return _at(day, time(12, 0))
 
 
+def _past_part(found: re.Match[str], now: datetime) -> tuple[date, str]:
+    """The day whose part of the day was meant, and which part."""
+    today = now.date()
+    if found["last_night"] is not None:
+        return today - timedelta(days=1), "night"
+    if found["tonight"] is not None or found["this_part"] == "night":
+        # In the small hours "tonight" is still the night that began yesterday.
+        night_began_yesterday = now.time() < _NIGHT_ENDS
+        return today - timedelta(days=1 if night_began_yesterday else 0), "night"
+    if found["this_part"] is not None:
+        return today, found["this_part"]
+    return _resolve_day(found, today), found["part"]
+
+
+def _part_of_day(day: date, part: str, now: datetime, words: str, begins: time) -> datetime:
+    moment = _at(day, PARTS_OF_DAY[part])
+    if moment <= now or day != now.date():
+        # Another day's part, or one of today's that has passed: its fixed hour. A
+        # future day is left for the caller's future check to refuse.
+        return moment
+    if now.time() >= begins:
+        return now
+    earlier = "last night" if part == "night" else f"yesterday {part}"
+    raise InvalidValue(
+        f"It is only {now:%H:%M}, so '{_shown(words)}' has not come yet; type "
+        f"'{earlier}' or the time it happened, for example '{now:%H}:00'."
+    )
+
+
+def _part_with_clock(day: date, part: str, clock: time) -> tuple[date, time]:
+    # "last night at 1am" is in the small hours after that night, on the next date.
+    if part == "night" and clock < _NIGHT_ENDS:
+        return day + timedelta(days=1), clock
+    return day, clock
+
+
 def _resolve_day(found: re.Match[str], today: date) -> date:
     relative = found["relative"]
     if relative == "today":
@@ -296,13 +483,67 @@ def _resolve_day(found: re.Match[str], today: date) -> date:
         return today - timedelta(days=back)
     if found["unit"] is not None:
         return today - _days_back(found)
+    return _calendar_day(found, today, _most_recent)
+
+
+# Calendar days ---------------------------------------------------------------------
+
+_YearPicker = Callable[[int, int, date], date]
+
+
+def _calendar_day(found: re.Match[str], today: date, pick_year: _YearPicker) -> date:
+    """The day an ISO date or a month-name date names; `pick_year` places one without a year."""
     iso = found["iso"]
-    try:
-        return date.fromisoformat(iso)
-    except ValueError as exc:
+    if iso is not None:
+        try:
+            return date.fromisoformat(iso)
+        except ValueError as exc:
+            raise InvalidValue(
+                f"{iso} is not a real date; write dates as year-month-day, "
+                "for example '2026-11-20'."
+            ) from exc
+    month_word = found["dm_month"] or found["md_month"]
+    month = _MONTHS[month_word]
+    number = int(found["dm_day"] or found["md_day"])
+    month_name, month_short = _MONTH_NAMES[month - 1][0].title(), _MONTH_NAMES[month - 1][-1]
+    longest = _LONGEST_MONTHS[month - 1]
+    if not 1 <= number <= longest:
         raise InvalidValue(
-            f"{iso} is not a real date; write dates as year-month-day, for example '2026-11-20'."
-        ) from exc
+            f"{month_name} has no day {number}; its days run from 1 to {longest}, "
+            f"for example '{longest} {month_short.title()}'."
+        )
+    year = found["year"]
+    if year is None:
+        day = pick_year(month, number, today)
+    else:
+        try:
+            day = date(int(year), month, number)
+        except ValueError as exc:
+            # The only day that exists in some years and not others.
+            raise InvalidValue(
+                f"There was no 29 February in {year}, which is not a leap year; check the "
+                f"date, for example '28 Feb {year}'."
+            ) from exc
+    weekday = found["dated_weekday"]
+    if weekday is not None and day.weekday() != _WEEKDAYS[weekday]:
+        said = _WEEKDAY_NAMES[_WEEKDAYS[weekday]][0].title()
+        raise InvalidValue(
+            f"{day_label(day)} is a {day:%A}, not a {said}; "
+            f"check the date, or leave out the day of the week, for example '{day.day} {day:%b}'."
+        )
+    return day
+
+
+def _most_recent(month: int, number: int, today: date) -> date:
+    # Eight years back always reaches a 29 February.
+    for year in range(today.year, max(today.year - 9, 0), -1):
+        try:
+            candidate = date(year, month, number)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate
+    raise ValueError("no such day before today")
 
 
 def _days_back(found: re.Match[str]) -> timedelta:
@@ -314,6 +555,9 @@ def _days_back(found: re.Match[str]) -> timedelta:
 
 def _count(text: str) -> int:
     return 1 if text in ("a", "an") else int(text)
+
+
+# Clock times -----------------------------------------------------------------------
 
 
 def _clock(found: re.Match[str]) -> time:
