@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 from peerjournal.dates import (
     FUTURE_ALLOWANCE,
     PARTS_OF_DAY,
+    Due,
     iso_week_sunday,
     parse_day,
+    parse_due,
     parse_when,
 )
 from peerjournal.errors import InvalidValue
@@ -560,6 +562,167 @@ def test_a_bad_iso_week_is_refused(typed: str) -> None:
         iso_week_sunday(typed)
 
 
+# parse_due and Due: when a follow-up is due. The reference is Wednesday 25 November.
+
+
+@pytest.mark.parametrize(
+    ("typed", "day", "clock"),
+    [
+        ("today", (2026, 11, 25), None),
+        ("Tonight", (2026, 11, 25), None),
+        ("tomorrow", (2026, 11, 26), None),
+        ("thursday", (2026, 11, 26), None),
+        ("thu", (2026, 11, 26), None),
+        ("this thursday", (2026, 11, 26), None),
+        ("on thursday", (2026, 11, 26), None),
+        ("by thursday", (2026, 11, 26), None),
+        ("wednesday", (2026, 11, 25), None),
+        ("tuesday", (2026, 12, 1), None),
+        ("next thursday", (2026, 12, 3), None),
+        ("next monday", (2026, 11, 30), None),
+        ("next wednesday", (2026, 12, 2), None),
+        ("next sunday", (2026, 12, 6), None),
+        ("friday 5pm", (2026, 11, 27), "17:00"),
+        ("friday at 17:30", (2026, 11, 27), "17:30"),
+        ("5pm friday", (2026, 11, 27), "17:00"),
+        ("5pm", (2026, 11, 25), "17:00"),
+        ("9am", (2026, 11, 25), "09:00"),
+        ("in 3 days", (2026, 11, 28), None),
+        ("in a day", (2026, 11, 26), None),
+        ("in 2 weeks", (2026, 12, 9), None),
+        ("in a week", (2026, 12, 2), None),
+        ("this week", (2026, 11, 29), None),
+        ("next week", (2026, 12, 6), None),
+        ("2026-12-10", (2026, 12, 10), None),
+        ("2026-12-10 17:00", (2026, 12, 10), "17:00"),
+        ("2026-12-10T17:00", (2026, 12, 10), "17:00"),
+        ("10 Dec", (2026, 12, 10), None),
+        ("Dec 10 17:00", (2026, 12, 10), "17:00"),
+        ("Thu 10 Dec", (2026, 12, 10), None),
+        ("10 Dec 2026", (2026, 12, 10), None),
+        ("5 Jan", (2027, 1, 5), None),
+        ("25 Nov", (2026, 11, 25), None),
+        ("tomorrow morning", (2026, 11, 26), "09:00"),
+        ("friday afternoon", (2026, 11, 27), "15:00"),
+        ("this evening", (2026, 11, 25), "19:00"),
+        ("friday night", (2026, 11, 27), None),
+        ("tonight at 11pm", (2026, 11, 25), "23:00"),
+        ("friday night 1am", (2026, 11, 28), "01:00"),
+    ],
+)
+def test_when_a_follow_up_is_due(
+    now: datetime, typed: str, day: tuple[int, int, int], clock: str | None
+) -> None:
+    expected_time = None if clock is None else datetime.strptime(clock, "%H:%M").time()
+    assert parse_due(typed, now=now) == Due(date(*day), expected_time)
+
+
+def test_a_time_that_has_passed_today_is_still_today(now: datetime) -> None:
+    # A late log of a promise made this morning for noon: it is due, and already overdue.
+    due = parse_due("noon", now=now)
+    assert due == Due(date(2026, 11, 25), datetime.strptime("12:00", "%H:%M").time())
+    assert due.is_overdue(now)
+
+
+def test_on_a_thursday_thursday_is_today_and_next_thursday_a_week_on(use_zone: UseZone) -> None:
+    use_zone("Europe/London")
+    thursday = local(2026, 11, 26, 9, 0)
+    assert parse_due("thursday", now=thursday).day == date(2026, 11, 26)
+    assert parse_due("next thursday", now=thursday).day == date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("yesterday", "That day has passed (Tue 24 Nov)"),
+        ("last monday", "That day has passed (Mon 23 Nov)"),
+        ("3 days ago", "That day has passed (Sun 22 Nov)"),
+        ("2026-11-24", "That day has passed"),
+        ("2025-12-10 17:00", "That day has passed (Wed 10 Dec 2025)"),
+        ("last night", "That day has passed"),
+        ("3 Nov", "add the year, for example '3 Nov 2027'"),
+        ("Nov 24 5pm", "That day has passed (Tue 24 Nov)"),
+        ("3/11", "'3 Nov' or '2026-11-03'"),
+        ("11/3", "day/month or month/day"),
+        ("31 Nov", "November has no day 31"),
+        ("29 Feb", "for example '29 Feb 2028'"),
+        ("Fri 10 Dec", "Thu 10 Dec 2026 is a Thursday, not a Friday"),
+        ("2030-01-01", "more than two years away"),
+        ("in 9999 weeks", "more than two years away"),
+        ("friday 25:00", "no hour 25"),
+        ("soon", "not a day peerjournal understands"),
+        ("in 2 hours", "not a day peerjournal understands"),
+        ("", "Please say when the follow-up is due"),
+    ],
+)
+def test_due_dates_that_cannot_be(now: datetime, typed: str, hint: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_due(typed, now=now)
+    message = str(caught.value)
+    assert hint in message
+    assert "\n" not in message
+    assert "'" in message
+
+
+def test_a_passed_day_suggests_days_that_work(now: datetime) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_due("yesterday", now=now)
+    message = str(caught.value)
+    for example in ("'friday'", "'in 3 days'", "'next week'", "'10 Dec'"):
+        assert example in message
+        assert parse_due(example.strip("'"), now=now).day >= now.date()
+
+
+def test_parse_due_defaults_to_the_system_clock() -> None:
+    assert parse_due("today") == Due(date.today())
+
+
+def test_a_due_day_becomes_overdue_at_its_end(now: datetime) -> None:
+    due = Due(date(2026, 12, 3))
+    assert due.overdue_at() == local(2026, 12, 4, 0, 0)
+    assert not due.is_overdue(local(2026, 12, 3, 23, 59))
+    assert due.is_overdue(local(2026, 12, 4, 0, 0))
+
+
+def test_a_due_time_becomes_overdue_at_that_time(now: datetime) -> None:
+    due = parse_due("Dec 3 17:00", now=now)
+    assert due.overdue_at() == local(2026, 12, 3, 17, 0)
+    assert not due.is_overdue(local(2026, 12, 3, 16, 59))
+    assert due.is_overdue(local(2026, 12, 3, 17, 0))
+
+
+@pytest.mark.usefixtures("new_york")
+def test_overdue_moments_have_the_offset_of_their_day() -> None:
+    before = Due(date(2026, 3, 7)).overdue_at()
+    assert before == datetime.fromisoformat("2026-03-08T00:00:00-05:00")
+    after = Due(date(2026, 3, 8)).overdue_at()
+    assert after == datetime.fromisoformat("2026-03-09T00:00:00-04:00")
+    skipped = Due(date(2026, 3, 8), datetime.strptime("02:30", "%H:%M").time()).overdue_at()
+    assert skipped == datetime.fromisoformat("2026-03-08T03:30:00-04:00")
+
+
+def test_a_day_whose_midnight_is_skipped_ends_when_the_next_day_begins(
+    use_zone: UseZone,
+) -> None:
+    # Chile moves its clocks from 00:00 to 01:00 on 6 September 2026.
+    use_zone("America/Santiago")
+    end = Due(date(2026, 9, 5)).overdue_at()
+    assert end == datetime.fromisoformat("2026-09-06T01:00:00-03:00")
+
+
+@pytest.mark.parametrize(
+    ("due", "label"),
+    [
+        (Due(date(2026, 12, 3)), "Thu 3 Dec"),
+        (Due(date(2026, 12, 3), datetime.strptime("17:00", "%H:%M").time()), "Thu 3 Dec 17:00"),
+        (Due(date(2027, 1, 5)), "Tue 5 Jan 2027"),
+        (Due(date(2027, 1, 5), datetime.strptime("09:05", "%H:%M").time()), "Tue 5 Jan 2027 09:05"),
+    ],
+)
+def test_a_due_day_is_labelled_as_screens_show_days(due: Due, label: str) -> None:
+    assert due.label(today=date(2026, 11, 25)) == label
+
+
 # Properties: no input crashes the parsers, and nothing they return is in the future.
 
 WEEKDAY_WORDS = [
@@ -736,6 +899,68 @@ def test_an_iso_time_reads_back_as_the_same_wall_clock(now: datetime, written: d
 @given(minutes=st.integers(min_value=0, max_value=99_999))
 def test_minutes_ago_is_exact(now: datetime, minutes: int) -> None:
     assert parse_when(f"{minutes} minutes ago", now=now) == now - timedelta(minutes=minutes)
+
+
+@PROPERTY_SETTINGS
+@given(typed=anything, moment=reference_moments)
+def test_parse_due_never_crashes_and_never_returns_a_passed_day(
+    use_zone: UseZone, typed: str, moment: datetime
+) -> None:
+    use_zone("America/New_York")
+    moment = moment.astimezone()
+    try:
+        due = parse_due(typed, now=moment)
+    except InvalidValue as exc:
+        assert str(exc)
+        assert "\n" not in str(exc)
+        return
+    today = moment.date()
+    assert today <= due.day <= today + timedelta(days=2 * 366)
+    overdue = due.overdue_at()
+    assert overdue.tzinfo is not None
+    assert overdue.utcoffset() == overdue.astimezone().utcoffset()
+    assert overdue > moment - timedelta(days=1)
+
+
+@PROPERTY_SETTINGS
+@given(
+    day=st.sampled_from(WEEKDAY_WORDS),
+    moment=reference_moments,
+)
+def test_a_due_weekday_is_the_coming_one_and_next_is_in_next_week(
+    day: str, moment: datetime
+) -> None:
+    today = moment.date()
+    coming = parse_due(day, now=moment).day
+    following = parse_due(f"next {day}", now=moment).day
+    assert today <= coming <= today + timedelta(days=6)
+    assert coming.weekday() == following.weekday()
+    # "next" is in the week after this one (weeks run Monday to Sunday).
+    this_monday = today - timedelta(days=today.weekday())
+    assert this_monday + timedelta(days=7) <= following <= this_monday + timedelta(days=13)
+    assert parse_due("next week", now=moment).day == this_monday + timedelta(days=13)
+
+
+@PROPERTY_SETTINGS
+@given(count=st.integers(min_value=0, max_value=104), moment=reference_moments)
+def test_in_n_days_and_weeks_are_exact(count: int, moment: datetime) -> None:
+    assert parse_due(f"in {count} days", now=moment).day == moment.date() + timedelta(days=count)
+    assert parse_due(f"in {count} weeks", now=moment).day == moment.date() + timedelta(weeks=count)
+
+
+@PROPERTY_SETTINGS
+@given(
+    ahead=st.integers(min_value=0, max_value=150),
+    clock=st.one_of(st.none(), st.times().map(lambda t: t.replace(second=0, microsecond=0))),
+    moment=reference_moments,
+)
+def test_a_due_label_reads_back_as_the_same_due(
+    use_zone: UseZone, ahead: int, clock: time | None, moment: datetime
+) -> None:
+    use_zone("Europe/London")
+    moment = moment.astimezone()
+    due = Due(moment.date() + timedelta(days=ahead), clock)
+    assert parse_due(due.label(today=moment.date()), now=moment) == due
 
 
 @PROPERTY_SETTINGS

@@ -1,4 +1,4 @@
-"""Reading dates and times from what people type: when it happened, and which days.
+"""Reading dates and times from what people type: when it happened, which days, when it is due.
 
 A small parser of our own rather than `dateparser`, for two reasons:
 
@@ -12,11 +12,12 @@ A small parser of our own rather than `dateparser`, for two reasons:
   `11/12/2026` month-first, accepts `tomorrow` and `in 2 days` as valid answers to
   "when did it happen?", and knows many languages we never promised to support.
 
-Two readers share one grammar (times, day words, month names, parts of the day):
+Three readers share one grammar (times, day words, month names, parts of the day):
 
 * `parse_when`: when a conversation happened; never the future. Its docstring is the
   reference for every phrase a supporter may type.
 * `parse_day`: a calendar day for `--since`/`--until` filters.
+* `parse_due`: when a follow-up is due; today or later.
 
 Every moment returned is an aware datetime in the system's local time zone (including
 `TZ`) with the UTC offset in force at that moment. Every failure is `InvalidValue`
@@ -55,6 +56,8 @@ PARTS_OF_DAY: Mapping[str, time] = MappingProxyType(
 _PART_BEGINS = {"morning": time(5), "afternoon": time(12), "evening": time(17), "night": time(21)}
 _NIGHT_ENDS = _PART_BEGINS["morning"]
 
+_FURTHEST_DUE = timedelta(days=2 * 366)
+"""A follow-up due further ahead than this is a mistyped year."""
 
 _MAX_LENGTH = 80
 _SHOWN_LENGTH = 40
@@ -63,6 +66,7 @@ _WHEN_EXAMPLES = (
     "for example 'now', 'yesterday 3pm', 'last night', '2 hours ago' or '2026-11-20 14:30'"
 )
 _DAY_EXAMPLES = "for example 'today', '7 days ago', 'last monday', '3 Nov' or '2026-11-20'"
+_DUE_EXAMPLES = "for example 'friday', 'friday 5pm', 'in 3 days', 'next week' or '10 Dec'"
 _UNAMBIGUOUS = (
     "write the month as a word or the date as year-month-day, for example '3 Nov' or '2026-11-03'"
 )
@@ -121,6 +125,15 @@ _DAY = rf"""
     (?P<relative>today|yesterday|tomorrow)
   | (?:(?P<last>last)\s)?(?:on\s)?(?P<weekday>{_WEEKDAY_PATTERN})
   | (?P<count>\d{{1,4}}|an?)\s(?P<unit>days?|weeks?)\sago
+  | (?:on\s)?{_ISO_DATE}
+  | {_MONTH_DATE}
+"""
+# The days a follow-up may be due: `this`/`next` weekdays and weeks, `in N days`.
+_DUE_DAY = rf"""
+    (?P<relative>today|tomorrow)
+  | (?:(?P<which>this|next)\s)?(?:on\s)?(?P<weekday>{_WEEKDAY_PATTERN})
+  | (?P<which_week>this|next)\sweek
+  | in\s(?P<count>\d{{1,4}}|an?)\s(?P<unit>days?|weeks?)
   | (?:on\s)?{_ISO_DATE}
   | {_MONTH_DATE}
 """
@@ -192,12 +205,14 @@ class _Grammar:
 
 
 _PAST = _Grammar.over(_DAY)
+_AHEAD = _Grammar.over(_DUE_DAY)
 _TIME_ONLY = _Lazy(rf"(?:at\s)?(?:{_TIME})")
 _DAY_ONLY = _PAST.day
 _DURATION_AGO = _Lazy(r"(?P<count>\d{1,5}|an?)\s?(?P<unit>minutes?|mins?|m|hours?|hrs?|h)\sago")
 _ISO_DATETIME = _Lazy(
     r"\d{4}-\d{2}-\d{2}[t\ ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:z|[+-]\d{2}:?\d{2})?"
 )
+_ISO_DATE_T = re.compile(r"(\d{4}-\d{2}-\d{2})t(?=\d)", re.ASCII)
 _ISO_WEEK = _Lazy(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
 _SLASHED = _Lazy(r"\b(?:\d{1,4}/\d{1,2}(?:/\d{1,4})?|\d{1,2}\.\d{1,2}\.\d{2,4})\b")
 _NOW_WORDS = frozenset(("now", "just now", "right now"))
@@ -329,6 +344,92 @@ def day_label(day: date, *, year: bool = True) -> str:
     return f"{text} {day.year}" if year else text
 
 
+@dataclass(frozen=True)
+class Due:
+    """When a follow-up is due: a local calendar day, and a time of day if one was said.
+
+    Stored as the day and the wall-clock time, not as a UTC moment: "Thursday 17:00"
+    stays Thursday 17:00 for someone who travels or whose clocks change before then.
+    """
+
+    day: date
+    time: time | None = None
+
+    def overdue_at(self) -> datetime:
+        """The local moment the follow-up becomes overdue.
+
+        Its time if one was given; otherwise the end of its day, that is the midnight
+        that begins the next day (a promise for Thursday is kept all Thursday).
+        """
+        if self.time is not None:
+            return _at(self.day, self.time)
+        return _at(self.day + timedelta(days=1), time(0, 0))
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Whether `now` (default: the system clock) has reached overdue_at()."""
+        return _local_now(now) >= self.overdue_at()
+
+    def label(self, *, today: date | None = None) -> str:
+        """A short label for screens: `Thu 3 Dec`, `Thu 3 Dec 17:00`.
+
+        The year is shown only when it is not the current one (`Tue 5 Jan 2027`):
+        most follow-ups fall within weeks, and the shorter form reads faster in a list.
+        The label reads back through parse_due as the same Due.
+        """
+        current = today if today is not None else date.today()
+        text = day_label(self.day, year=self.day.year != current.year)
+        return text if self.time is None else f"{text} {self.time:%H:%M}"
+
+
+def parse_due(text: str, *, now: datetime | None = None) -> Due:
+    """When a follow-up is due ("by when?"): today or a later day, maybe with a time.
+
+    `now` is the reference moment (default: the system clock, in local time). Case
+    does not matter and extra spaces are fine; a leading `by` is ignored. Accepted:
+
+    * `today`, `tomorrow`, `tonight` (by the end of today);
+    * a weekday, meaning the coming one, today included: `thursday` on a Thursday is
+      today; `this thursday` is the same;
+    * `next thursday`: the Thursday of next week (weeks run Monday to Sunday), so on
+      a Monday it is ten days away and on a Friday six;
+    * `this week`, `next week`: by the end of that week, its Sunday;
+    * `in 3 days`, `in a day`, `in 2 weeks`, `in a week`;
+    * dates: `2026-12-10`, `10 Dec`, `Dec 10`, `10 Dec 2026`, `Thu 10 Dec`;
+      without a year, the nearest such day; if that has passed, it is refused
+      rather than moved to next year (add the year to mean next year);
+    * any of those with a time before or after, `at` optional: `friday 5pm`,
+      `Dec 10 17:00`, `tomorrow at 9:30`; or a time alone, meaning today: `5pm`;
+    * parts of the day at the hours of PARTS_OF_DAY: `tomorrow morning` (09:00),
+      `friday afternoon` (15:00), `this evening` (19:00); `night` means by the end
+      of that day (`friday night`, `tonight`), since a promise for the night is
+      kept if done before the day is out; with a time from midnight to 05:00 it is
+      the small hours after it (`friday night 1am` is 01:00 on Saturday).
+
+    A day that has passed is refused ("that day has passed"), except today, whose
+    time may have passed already (a late log of an earlier promise). A day more than
+    two years ahead is refused as a mistyped year. Raises InvalidValue.
+    """
+    current = _local_now(now)
+    today = current.date()
+    words = _normalise(text, what="when the follow-up is due", examples=_DUE_EXAMPLES)
+    words = _ISO_DATE_T.sub(r"\1 ", words.removeprefix("by "))
+    try:
+        due = _read_due(words, today)
+        too_far = due.day > today + _FURTHEST_DUE
+    except (ValueError, OverflowError) as exc:
+        raise InvalidValue(
+            f"'{_shown(words)}' is too far from today for a follow-up; try {_DUE_EXAMPLES}."
+        ) from exc
+    if due.day < today:
+        raise InvalidValue(_passed_message(due.day, today))
+    if too_far:
+        raise InvalidValue(
+            f"{day_label(due.day)} is more than two years away; check the year, "
+            f"or try {_DUE_EXAMPLES}."
+        )
+    return due
+
+
 # Reading ---------------------------------------------------------------------------
 
 
@@ -369,6 +470,13 @@ def _future_message(words: str, moment: datetime) -> str:
     return (
         f"That is in the future ({shown}); give the time the conversation happened, "
         "for example 'now' or 'yesterday 15:00'."
+    )
+
+
+def _passed_message(day: date, today: date) -> str:
+    return (
+        f"That day has passed ({day_label(day, year=day.year != today.year)}); "
+        f"a follow-up is due today or later, {_DUE_EXAMPLES}."
     )
 
 
@@ -486,6 +594,63 @@ def _resolve_day(found: re.Match[str], today: date) -> date:
     return _calendar_day(found, today, _most_recent)
 
 
+def _read_due(words: str, today: date) -> Due:
+    found = _TIME_ONLY.fullmatch(words)
+    if found is not None:
+        return Due(today, _clock(found))
+    found = _AHEAD.day.fullmatch(words)
+    if found is not None:
+        return Due(_resolve_due_day(found, today))
+    found = _AHEAD.with_time(words)
+    if found is not None:
+        return Due(_resolve_due_day(found, today), _clock(found))
+    found = _AHEAD.part.fullmatch(words)
+    if found is not None:
+        day, part = _due_part(found, today)
+        return Due(day, None if part == "night" else PARTS_OF_DAY[part])
+    found = _AHEAD.part_with_time(words)
+    if found is not None:
+        day, part = _due_part(found, today)
+        return Due(*_part_with_clock(day, part, _clock(found)))
+    # Words for the past ("yesterday", "last monday", "3 days ago") are read only
+    # to say that the day has passed.
+    past = _DAY_ONLY.fullmatch(words) or _PAST.with_time(words)
+    if past is not None and _resolve_day(past, today) < today:
+        return Due(_resolve_day(past, today))
+    raise InvalidValue(_not_understood(words, "a day", _DUE_EXAMPLES))
+
+
+def _due_part(found: re.Match[str], today: date) -> tuple[date, str]:
+    if found["tonight"] is not None:
+        return today, "night"
+    if found["this_part"] is not None:
+        return today, found["this_part"]
+    if found["last_night"] is not None:
+        return today - timedelta(days=1), "night"
+    return _resolve_due_day(found, today), found["part"]
+
+
+def _resolve_due_day(found: re.Match[str], today: date) -> date:
+    relative = found["relative"]
+    if relative == "today":
+        return today
+    if relative == "tomorrow":
+        return today + timedelta(days=1)
+    weekday = found["weekday"]
+    if weekday is not None:
+        if found["which"] == "next":
+            next_monday = today + timedelta(days=7 - today.weekday())
+            return next_monday + timedelta(days=_WEEKDAYS[weekday])
+        return today + timedelta(days=(_WEEKDAYS[weekday] - today.weekday()) % 7)
+    which_week = found["which_week"]
+    if which_week is not None:
+        this_sunday = today + timedelta(days=6 - today.weekday())
+        return this_sunday + timedelta(weeks=1 if which_week == "next" else 0)
+    if found["unit"] is not None:
+        return today + _days_back(found)
+    return _calendar_day(found, today, _nearest_ahead)
+
+
 # Calendar days ---------------------------------------------------------------------
 
 _YearPicker = Callable[[int, int, date], date]
@@ -534,6 +699,10 @@ def _calendar_day(found: re.Match[str], today: date, pick_year: _YearPicker) -> 
     return day
 
 
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def _most_recent(month: int, number: int, today: date) -> date:
     # Eight years back always reaches a 29 February.
     for year in range(today.year, max(today.year - 9, 0), -1):
@@ -544,6 +713,31 @@ def _most_recent(month: int, number: int, today: date) -> date:
         if candidate <= today:
             return candidate
     raise ValueError("no such day before today")
+
+
+def _nearest_ahead(month: int, number: int, today: date) -> date:
+    """The nearest such day, before or after today; a passed one is refused by the caller."""
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(date(year, month, number))
+        except ValueError:
+            continue
+    if not candidates:
+        leap = next(year for year in range(today.year, today.year + 8) if _is_leap(year))
+        raise InvalidValue(
+            "There is no 29 February this year or next; write the date with its year, "
+            f"for example '29 Feb {leap}'."
+        )
+    # A tie (half a year either way) goes to the future.
+    nearest = min(candidates, key=lambda day: (abs((day - today).days), day < today))
+    later = [day for day in candidates if day >= today]
+    if nearest < today and later:
+        raise InvalidValue(
+            f"That day has passed ({day_label(nearest, year=nearest.year != today.year)}); "
+            f"to mean next year's, add the year, for example '{later[0].day} {later[0]:%b %Y}'."
+        )
+    return nearest
 
 
 def _days_back(found: re.Match[str]) -> timedelta:
