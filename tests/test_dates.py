@@ -13,6 +13,7 @@ from peerjournal.dates import (
     PARTS_OF_DAY,
     Due,
     iso_week_sunday,
+    local_moment,
     parse_day,
     parse_due,
     parse_when,
@@ -723,6 +724,80 @@ def test_a_due_day_is_labelled_as_screens_show_days(due: Due, label: str) -> Non
     assert due.label(today=date(2026, 11, 25)) == label
 
 
+# local_moment: the date and time cells of a CSV row typed in a spreadsheet.
+
+
+@pytest.mark.parametrize(
+    ("day", "clock", "expected"),
+    [
+        ("2026-11-20", "14:30", "2026-11-20T14:30:00+00:00"),
+        ("2026-07-01", "09:00", "2026-07-01T09:00:00+01:00"),
+        (" 2026-07-01 ", " 9:00 ", "2026-07-01T09:00:00+01:00"),
+        ("2026-11-20", "14:30:15", "2026-11-20T14:30:15+00:00"),
+        ("2026-11-20", "2:30 PM", "2026-11-20T14:30:00+00:00"),
+        ("20 Nov 2026", "14:30", "2026-11-20T14:30:00+00:00"),
+        ("Nov 20, 2026", "noon", "2026-11-20T12:00:00+00:00"),
+        ("2026-11-20", "", "2026-11-20T12:00:00+00:00"),
+        ("2099-01-01", "10:00", "2099-01-01T10:00:00+00:00"),
+    ],
+)
+def test_a_spreadsheet_row_is_read_in_the_local_zone(
+    now: datetime, day: str, clock: str, expected: str
+) -> None:
+    result = local_moment(day, clock)
+    assert result == datetime.fromisoformat(expected)
+    assert result.utcoffset() == datetime.fromisoformat(expected).utcoffset()
+
+
+@pytest.mark.usefixtures("new_york")
+def test_a_row_in_the_skipped_hour_is_read_on_the_old_clock() -> None:
+    result = local_moment("2026-03-08", "02:30")
+    assert result == datetime.fromisoformat("2026-03-08T03:30:00-04:00")
+    assert result.utcoffset() == timedelta(hours=-4)
+
+
+@pytest.mark.usefixtures("new_york")
+def test_a_row_in_the_hour_that_happens_twice_means_the_first() -> None:
+    result = local_moment("2026-11-01", "01:30")
+    assert result.utcoffset() == timedelta(hours=-4)
+    assert result == datetime.fromisoformat("2026-11-01T05:30:00+00:00")
+    # The hours either side are unambiguous.
+    assert local_moment("2026-11-01", "00:30").utcoffset() == timedelta(hours=-4)
+    assert local_moment("2026-11-01", "02:30").utcoffset() == timedelta(hours=-5)
+
+
+@pytest.mark.parametrize(
+    ("day", "clock", "hint"),
+    [
+        ("", "14:30", "The date is empty"),
+        ("  ", "14:30", "The date is empty"),
+        ("2026-02-30", "14:30", "not a real date"),
+        ("11/20/2026", "14:30", "day/month or month/day"),
+        ("20.11.2026", "14:30", "day/month or month/day"),
+        ("20 Nov", "14:30", "needs its year"),
+        ("yesterday", "14:30", "is not a date"),
+        ("1850-06-01", "14:30", "before 1900"),
+        ("0001-01-01", "00:00", "before 1900"),
+        ("2026-11-20", "25:00", "no hour 25"),
+        ("2026-11-20", "14:75", "00 to 59"),
+        ("2026-11-20", "half past two", "not a time of day"),
+        ("2026-11-20", "1430", "not a time of day"),
+        ("x" * 500, "14:30", "is not a date"),
+        ("2026-11-20", "9" * 500, "not a time of day"),
+    ],
+)
+def test_a_malformed_row_says_which_cell_and_what_works(
+    now: datetime, day: str, clock: str, hint: str
+) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        local_moment(day, clock)
+    message = str(caught.value)
+    assert hint in message
+    assert "\n" not in message
+    assert len(message) < 200
+    assert "'" in message
+
+
 # Properties: no input crashes the parsers, and nothing they return is in the future.
 
 WEEKDAY_WORDS = [
@@ -1023,3 +1098,36 @@ def test_a_part_of_the_day_is_its_hour_or_now_and_never_ahead(
             named.replace(hour=(named.hour + 1) % 24),
         )
         assert moment - result < timedelta(days=2)
+
+
+local_days = st.dates(min_value=date(1900, 1, 2), max_value=date(2100, 12, 31))
+local_clocks = st.times().map(lambda t: t.replace(microsecond=0))
+
+
+@PROPERTY_SETTINGS
+@given(day=local_days, clock=local_clocks)
+def test_a_row_reads_back_as_its_own_wall_clock(use_zone: UseZone, day: date, clock: time) -> None:
+    use_zone("America/New_York")
+    result = local_moment(day.isoformat(), clock.isoformat())
+    wall = datetime.combine(day, clock)
+    assert result.tzinfo is not None
+    assert result.utcoffset() == result.astimezone().utcoffset()
+    # Only a time in the hour skipped in spring reads as another wall time, an hour on.
+    assert result.replace(tzinfo=None) in (wall, wall + timedelta(hours=1))
+    if result.replace(tzinfo=None) == wall:
+        # Written back with its own offset, the same instant: nothing drifts on re-import.
+        assert local_moment(result.date().isoformat(), result.strftime("%H:%M:%S")) == result
+
+
+@PROPERTY_SETTINGS
+@given(day=st.one_of(st.text(), plausible, month_dates), clock=st.one_of(st.text(), clock))
+def test_local_moment_never_crashes(use_zone: UseZone, day: str, clock: str) -> None:
+    use_zone("America/New_York")
+    try:
+        result = local_moment(day, clock)
+    except InvalidValue as exc:
+        assert str(exc)
+        assert "\n" not in str(exc)
+        return
+    assert result.tzinfo is not None
+    assert result.year >= 1900

@@ -12,12 +12,13 @@ A small parser of our own rather than `dateparser`, for two reasons:
   `11/12/2026` month-first, accepts `tomorrow` and `in 2 days` as valid answers to
   "when did it happen?", and knows many languages we never promised to support.
 
-Three readers share one grammar (times, day words, month names, parts of the day):
+Four readers share one grammar (times, day words, month names, parts of the day):
 
 * `parse_when`: when a conversation happened; never the future. Its docstring is the
   reference for every phrase a supporter may type.
 * `parse_day`: a calendar day for `--since`/`--until` filters.
 * `parse_due`: when a follow-up is due; today or later.
+* `local_moment`: the `date` and `time` cells of a CSV row.
 
 Every moment returned is an aware datetime in the system's local time zone (including
 `TZ`) with the UTC offset in force at that moment. Every failure is `InvalidValue`
@@ -208,6 +209,7 @@ _PAST = _Grammar.over(_DAY)
 _AHEAD = _Grammar.over(_DUE_DAY)
 _TIME_ONLY = _Lazy(rf"(?:at\s)?(?:{_TIME})")
 _DAY_ONLY = _PAST.day
+_CALENDAR_DATE = _Lazy(rf"{_ISO_DATE}|(?:{_MONTH_DATE})")
 _DURATION_AGO = _Lazy(r"(?P<count>\d{1,5}|an?)\s?(?P<unit>minutes?|mins?|m|hours?|hrs?|h)\sago")
 _ISO_DATETIME = _Lazy(
     r"\d{4}-\d{2}-\d{2}[t\ ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:z|[+-]\d{2}:?\d{2})?"
@@ -428,6 +430,62 @@ def parse_due(text: str, *, now: datetime | None = None) -> Due:
             f"or try {_DUE_EXAMPLES}."
         )
     return due
+
+
+def local_moment(day: str, clock: str) -> datetime:
+    """The moment a CSV row's `date` and `time` cells name, in the machine's time zone.
+
+    `day` is an ISO date (`2026-11-20`) or a date with the month as a word and a year
+    (`20 Nov 2026`, `Nov 20, 2026`); `clock` is a time as parse_when reads it (`14:30`,
+    `14:30:15`, `2:30 pm`, `noon`). An empty `clock` means 12:00, as a day without a
+    time does everywhere in peerjournal.
+
+    The offset is the one in force on that day and hour, so a summer row and a winter
+    row each get their own. Clock changes are handled as parse_when handles them: a
+    time in the hour skipped when clocks go forward is read on the clock as it was
+    (02:30 becomes 03:30 summer time, the moment an un-changed clock would show
+    02:30), and a time in the hour that happens twice when clocks go back means the
+    first of the two (still summer time), as nothing in the row says which.
+
+    Future moments are allowed (the importer decides); days before 1900 are refused.
+    Raises InvalidValue for a malformed day or time, saying which.
+    """
+    day_words = " ".join(day.split()).lower()
+    clock_words = " ".join(clock.split()).lower()
+    date_example = "write it as year-month-day, for example '2026-11-20'"
+    if not day_words:
+        raise InvalidValue(f"The date is empty; {date_example}.")
+    found = None if len(day_words) > _MAX_LENGTH else _CALENDAR_DATE.fullmatch(day_words)
+    if found is None:
+        if _SLASHED.search(day_words):
+            raise InvalidValue(
+                f"The date '{_shown(day_words)}' could be read as day/month or month/day; "
+                f"{date_example}."
+            )
+        raise InvalidValue(f"'{_shown(day_words)}' is not a date; {date_example}.")
+    if not clock_words:
+        wall = time(12, 0)
+    else:
+        timed = None if len(clock_words) > _MAX_LENGTH else _TIME_ONLY.fullmatch(clock_words)
+        if timed is None:
+            raise InvalidValue(
+                f"'{_shown(clock_words)}' is not a time of day; write it as hour:minute, "
+                "for example '14:30'."
+            )
+        wall = _clock(timed)
+    calendar_day = _calendar_day(found, date.max, _no_year)
+    if calendar_day.year < EARLIEST_YEAR:
+        raise InvalidValue(
+            f"{calendar_day.isoformat()} is before {EARLIEST_YEAR}, too long ago for "
+            "this journal; check the year, for example '2026-11-20'."
+        )
+    try:
+        return _at(calendar_day, wall)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise InvalidValue(
+            f"{calendar_day.isoformat()} is too far from today; check the year, "
+            "for example '2026-11-20'."
+        ) from exc
 
 
 # Reading ---------------------------------------------------------------------------
@@ -738,6 +796,13 @@ def _nearest_ahead(month: int, number: int, today: date) -> date:
             f"to mean next year's, add the year, for example '{later[0].day} {later[0]:%b %Y}'."
         )
     return nearest
+
+
+def _no_year(month: int, number: int, today: date) -> date:
+    raise InvalidValue(
+        f"'{number} {_MONTH_NAMES[month - 1][-1].title()}' needs its year; write it as "
+        "year-month-day, for example '2026-11-20'."
+    )
 
 
 def _days_back(found: re.Match[str]) -> timedelta:
