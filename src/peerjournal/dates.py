@@ -875,14 +875,3 @@ def _localise(naive: datetime) -> datetime:
         # forward reading instead.
         aware = naive.replace(fold=1).astimezone()
     return aware
-
-
-def local_moment(day: str, clock: str) -> datetime:
-    """A day and a time typed into a spreadsheet, on this computer's clock (made aware)."""
-    try:
-        when = datetime.fromisoformat(f"{day.strip()}T{clock.strip() or '12:00'}")
-    except ValueError:
-        raise InvalidValue(
-            f"'{day} {clock}' is not a day and time like 2026-11-20 and 14:30."
-        ) from None
-    return when.astimezone()
