@@ -407,11 +407,12 @@ class PrincipleWindowRow:
 
 @dataclass(frozen=True)
 class ActivityWindowRow:
-    """One window's conversations, minutes, and the feelings noted after them."""
+    """One window's conversations, minutes (and how many were timed), and feelings noted."""
 
     window: int
     conversations: int
     minutes: int
+    timed: int
     feelings: int
     feeling_total: int
 
@@ -498,12 +499,13 @@ class ReviewQueries:
         from peerjournal.models import Entry
 
         window = _window_case(windows)
-        # Five columns are more than sqlmodel's typed select() takes; plain Core runs it.
+        # Six columns are more than sqlmodel's typed select() takes; plain Core runs it.
         query = (
             select(
                 window,
                 func.count(col(Entry.id)),
                 func.sum(col(Entry.minutes)),
+                func.count(col(Entry.minutes)),
                 func.count(col(Entry.feeling)),
                 func.sum(col(Entry.feeling)),
             )
@@ -511,8 +513,10 @@ class ReviewQueries:
             .group_by(window)
         )
         return [
-            ActivityWindowRow(int(w), int(n), int(minutes or 0), int(feelings), int(total or 0))
-            for w, n, minutes, feelings, total in self.session.connection().execute(query)
+            ActivityWindowRow(
+                int(w), int(n), int(minutes or 0), int(timed), int(feelings), int(total or 0)
+            )
+            for w, n, minutes, timed, feelings, total in self.session.connection().execute(query)
         ]
 
     def modes(self, period: Window) -> dict[str, int]:
@@ -584,6 +588,36 @@ class ReviewQueries:
             RatedReflection(rating.score, rating.note, rating.principle_name, _reflection(entry))
             for rating, entry in self.session.exec(query)
         ]
+
+    def focus_quotes(self, slug: str, period: Window, limit: int = 2) -> list[str]:
+        """The supporter's own words about one principle in the period, at most `limit`.
+
+        Rating notes come first, then the first line of "Now what?", each from the
+        entries that rated the principle, lowest rating first: the words closest to
+        what made it hard.
+        """
+        from sqlmodel import col, select
+
+        from peerjournal.models import Entry, Rating
+
+        query = (
+            select(Rating.note, Entry.now_what)
+            .join(Entry, col(Entry.id) == col(Rating.entry_id))
+            .where(Rating.slug == slug, *_within([period]))
+            .order_by(col(Rating.score), col(Entry.occurred_at), col(Entry.id))
+        )
+        rows = self.session.exec(query).all()
+        notes = [note.strip() for note, _ in rows if note and note.strip()]
+        plans = [
+            next(line.strip() for line in now_what.splitlines() if line.strip())
+            for _, now_what in rows
+            if now_what.strip()
+        ]
+        quotes: list[str] = []
+        for text in notes + plans:
+            if text not in quotes and len(quotes) < limit:
+                quotes.append(text)
+        return quotes
 
     def intention(self, period: Window) -> IntentionRecord | None:
         """The intention written for the period, if any."""
