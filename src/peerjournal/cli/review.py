@@ -62,7 +62,8 @@ def review_command(
             "--markdown",
             help=(
                 "Write a summary for supervision as Markdown, to FILE if given, "
-                "else to the screen. It holds only reflections you marked for sharing."
+                "else to the screen. It holds only reflections you marked for sharing, "
+                "and your ratings and feelings only if you add --with-ratings or --with-feeling."
             ),
         ),
     ] = False,
@@ -74,11 +75,27 @@ def review_command(
             show_default=False,
         ),
     ] = None,
-    include_notes: Annotated[
+    with_ratings: Annotated[
         bool,
         typer.Option(
-            "--include-notes",
-            help="With --markdown: include every reflection and peer alias, not only shared ones.",
+            "--with-ratings",
+            help="With --markdown: include your principle ratings (left out unless you ask).",
+        ),
+    ] = False,
+    with_feeling: Annotated[
+        bool,
+        typer.Option(
+            "--with-feeling",
+            help="With --markdown: include how you felt after conversations (left out unless "
+            "you ask).",
+        ),
+    ] = False,
+    allow_identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--allow-identifiers",
+            help="With --markdown: write the summary even if a shared reflection seems to "
+            "identify someone.",
         ),
     ] = False,
 ) -> None:
@@ -89,6 +106,13 @@ def review_command(
 
     if file is not None and not markdown:
         raise InvalidValue(f"A file name ('{file}') goes only with --markdown.")
+    for given, option in (
+        (with_ratings, "--with-ratings"),
+        (with_feeling, "--with-feeling"),
+        (allow_identifiers, "--allow-identifiers"),
+    ):
+        if given and not markdown:
+            raise InvalidValue(f"{option} goes only with --markdown.")
     windows = reviewing.query_windows(_last_day(until, week), weeks)
     guide = load_guide()
     location = settings(ctx).db
@@ -106,19 +130,24 @@ def review_command(
             return
         if markdown:
             shared, total = queries.reflections(
-                result.period, limit=MARKDOWN_REFLECTIONS, shared_only=not include_notes
+                result.period, limit=MARKDOWN_REFLECTIONS, shared_only=True
             )
-            text = render.review_markdown(result, shared, total, include_notes=include_notes)
+            if not allow_identifiers:
+                intentions = [i for i in (result.intention, result.current_intention) if i]
+                reviewing.check_summary(shared, intentions, guide)
+            text = render.review_markdown(
+                result, shared, total, with_ratings=with_ratings, with_feeling=with_feeling
+            )
         elif not as_json:
             reflections, total = queries.reflections(result.period, limit=SCREEN_REFLECTIONS)
     if as_json:
         typer.echo(json.dumps(reviewing.review_json(result), indent=2, ensure_ascii=False))
     elif markdown:
         _write_markdown(file, text)
-        if not include_notes and not shared and result.conversations:
+        if not shared and result.conversations:
             render.notice(
-                "No reflection from this week is marked for sharing, so the summary has the "
-                "numbers only. Choose some with: peerjournal share ID"
+                "No reflection from this week is marked for sharing, so the summary holds "
+                "none. Choose some with: peerjournal share ID"
             )
     else:
         render.review_screen(result, reflections, total)
@@ -143,11 +172,11 @@ def _last_day(until: str | None, week: str | None) -> date:
 
 
 def _gather(queries: ReviewQueries, guide: Guide, spans: tuple[Window, ...], weeks: int) -> Review:
-    from peerjournal.review import build_review
+    from peerjournal.review import build_review, with_quotes
 
     rows = queries.principle_rows(spans)
     retired = {row.slug for row in rows if guide.get(row.slug) is None}
-    return build_review(
+    result = build_review(
         guide=guide,
         windows=spans,
         weeks=weeks,
@@ -158,6 +187,10 @@ def _gather(queries: ReviewQueries, guide: Guide, spans: tuple[Window, ...], wee
         intention=queries.intention(spans[-2]),
         current_intention=queries.intention(spans[-1]),
     )
+    if result.focus is None:
+        return result
+    focus = result.focus
+    return with_quotes(result, queries.focus_quotes(focus.slug, focus.evidence.days))
 
 
 def _principle_slug(guide: Guide, result: Review, given: str) -> str:
