@@ -13,9 +13,10 @@ alarm colour and is never a fall worth a focus.
 Evidence. A verdict about a principle rests on at least 3 ratings: this
 period's; or else, if it was rated this period at all, this period's and the
 previous one's together (the verdict then speaks of the last two weeks).
-With fewer ratings a principle gets no verdict, whatever its numbers, and a
-principle not rated this period gets none for that reason. Retired principles
-are shown but never judged: the guide no longer has their questions.
+With fewer ratings a principle gets no verdict, whatever its numbers; one not
+rated this period gets none at all, so being skipped is never a reason for a
+focus. Retired principles are shown but never judged: the guide no longer has
+their questions.
 
 Strongest: the highest average among the principles with evidence, when at
 least two have evidence and it stands above the lowest of them. Ties go to the
@@ -30,9 +31,10 @@ Focus, first rule that applies, among the principles with evidence:
    or more below it. Ties go to the one rated more often, then to the guide's
    order.
 Otherwise there is no focus, and the review says why: "too-few" when fewer
-than two principles have evidence, "even" when none stands 0.5 below the
-strongest. The focus quotes up to two of the supporter's own words from the
-entries behind its evidence (`with_quotes`, from ReviewQueries.focus_quotes).
+than two principles have evidence, "even" when they do but none stands 0.5
+below the highest of them. The focus quotes up to two of the supporter's own
+words from the entries behind its evidence (`with_quotes`, from
+ReviewQueries.focus_quotes).
 
 Feeling, first that applies:
 - "low-run": this period and the one before each averaged 2.5 or less (of 5).
