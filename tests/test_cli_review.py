@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -14,6 +15,7 @@ import pytest
 
 from peerjournal import render
 from peerjournal.journal import open_journal
+from peerjournal.queries import Window
 from peerjournal.records import NewEntry, Rating
 from tests.conftest import RunCli, UseZone, create_journal
 
@@ -37,6 +39,7 @@ def _entry(
     shared: bool = False,
     names: dict[str, str] | None = None,
     notes: dict[str, str] | None = None,
+    now: str = "",
 ) -> NewEntry:
     names = names or {}
     notes = notes or {}
@@ -46,6 +49,7 @@ def _entry(
         minutes=minutes,
         peer=peer,
         what_happened=what,
+        now_what=now,
         feeling=feeling,
         shared=shared,
         ratings=tuple(
@@ -112,17 +116,17 @@ def test_json_numbers_match_the_hand_count(run: RunCli, three_weeks: list[int]) 
     assert data["period"] == {"start": "2026-03-23", "end": "2026-03-29"}
     assert data["previous_period"] == {"start": "2026-03-16", "end": "2026-03-22"}
     assert data["conversations"] == 3
-    assert data["minutes"] == 25 + 50
+    assert (data["minutes"], data["timed"]) == (25 + 50, 2)
     assert data["modes"] == {"in-person": 1, "phone": 1, "text": 1}
 
     empathy = principle(data, "empathy")
     # This week 3, 4, 4 -> 11/3; the week before 4, 2 -> 3.0; the first week 5.
-    assert (empathy["average"], empathy["ratings"]) == (3.67, 3)
-    assert (empathy["previous_average"], empathy["change"]) == (3.0, 0.67)
+    assert (empathy["average"], empathy["ratings"]) == (11 / 3, 3)
+    assert (empathy["previous_average"], empathy["change"]) == (3.0, 11 / 3 - 3.0)
     assert [(p["average"], p["ratings"]) for p in empathy["trend"]] == [
         (5.0, 1),
         (3.0, 2),
-        (3.67, 3),
+        (11 / 3, 3),
     ]
     assert [(p["start"], p["end"]) for p in empathy["trend"]] == [
         ("2026-03-09", "2026-03-15"),
@@ -139,22 +143,21 @@ def test_json_numbers_match_the_hand_count(run: RunCli, three_weeks: list[int]) 
     assert all(p["average"] is None for p in never["trend"])
     assert all(p["retired"] is False for p in data["principles"])
 
-    # Feeling: 4, then (3+4)/2, then (2+3)/2: falling three weeks in a row.
+    # Feeling: 4, then (3+4)/2, then (2+3)/2: two drops, and a heavy week.
     assert data["feeling"]["average"] == 2.5
     assert data["feeling"]["ratings"] == 2
     assert [p["average"] for p in data["feeling"]["trend"]] == [4.0, 3.5, 2.5]
-    assert data["feeling"]["suggestion"] == "falling"
+    assert data["feeling"]["suggestion"] == "low"
+    assert data["feeling"]["offer_support"] is True
 
-    assert data["strongest"]["slug"] == "hope"
-    assert data["focus"]["slug"] == "trust"
-    assert data["focus"]["reason"] == "lowest"
+    # Only empathy has 3 ratings: one rating of hope is not a strength, nor one of trust a focus.
+    assert (data["strongest"], data["focus"], data["no_focus"]) == (None, None, "too-few")
     assert data["intention"] is None
 
 
 def test_the_week_before_is_its_own_review(run: RunCli, three_weeks: list[int]) -> None:
     data = review_json(run, "--until", "2026-03-22", "--weeks", "2")
-    assert data["conversations"] == 2
-    assert data["minutes"] == 60
+    assert (data["conversations"], data["minutes"], data["timed"]) == (2, 60, 2)
     assert principle(data, "empathy")["average"] == 3.0
     assert principle(data, "empathy")["previous_average"] == 5.0
 
@@ -181,6 +184,9 @@ def test_until_defaults_to_today(
         (("--until", UNTIL, "--week", "2026-W13"), "either --until or --week"),
         (("--principle", "kindness"), "no principle called 'kindness'"),
         (("summary.md",), "only with --markdown"),
+        (("--with-ratings",), "--with-ratings goes only with --markdown"),
+        (("--with-feeling",), "--with-feeling goes only with --markdown"),
+        (("--allow-identifiers",), "--allow-identifiers goes only with --markdown"),
         (("--until", "0001-01-01"), "choose a later day"),
         (("--until", "0001-02-01", "--weeks", "8"), "choose a later day"),
         (("--week", "0001-W01"), "choose a later day"),
@@ -222,6 +228,7 @@ def test_an_empty_journal_still_gives_json_with_nulls(run: RunCli, journal_home:
     assert all(p["average"] is None for p in data["principles"])
     assert data["feeling"]["average"] is None
     assert (data["strongest"], data["focus"], data["intention"]) == (None, None, None)
+    assert data["no_focus"] == "too-few"
 
 
 def test_a_single_entry_invents_no_trend(run: RunCli) -> None:
@@ -236,7 +243,8 @@ def test_a_single_entry_invents_no_trend(run: RunCli) -> None:
     screen = run("review", "--until", UNTIL)
     assert screen.exit_code == 0, screen.output
     assert "not rated" in screen.stdout
-    assert "0.00" not in screen.stdout and "nan" not in screen.stdout.lower()
+    assert "0.0" not in screen.stdout and "nan" not in screen.stdout.lower()
+    assert "1 conversation · 15 minutes ·" in screen.stdout
 
 
 # --- local days and daylight saving -------------------------------------------
@@ -344,8 +352,9 @@ def test_the_screen_fits_every_width_and_keeps_its_numbers(
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= width
     text = result.stdout
-    for number in ("3.67 (3)", "▲ 0.67", "5.00 (1)", "▲ 1.00", "1.00 (1)", "not rated"):
+    for number in ("3.7 (3 ratings)", "▲ 0.7", "5.0 (1 rating)", "▲ 1.0", "1.0 (1 rating)"):
         assert number in text, number
+    assert "not rated" in text
     # The numbers behind the empathy sparkline, oldest first.
     assert "5.0 3.0 3.7" in " ".join(text.split())
     assert "\x1b[" not in text
@@ -382,62 +391,340 @@ def test_the_previous_intention_is_shown(run: RunCli, three_weeks: list[int]) ->
     assert "Last week you meant to: Ask before I advise." in result.stdout
 
 
+# --- the week a supervisor would read -------------------------------------------------
+
+
+@pytest.fixture
+def supervision_weeks() -> list[int]:
+    """Three weeks as a supporter lived them; every number below is worked out by hand.
+
+    This week (23-29 March):
+      empathy 4, 5, 4, 4 = 4.25; mutual respect 4, 4, 3, 4 = 3.75; trust 2, 2, 3 = 2.33;
+      emotional safety once, a 5; four conversations, two of them timed (30 + 45 minutes);
+      feeling 3, 3, 2, 3 = 2.75.
+    The week before: empathy 4, 4, 3 = 3.67; mutual respect 4, 4, 4 = 4.0; trust once, 3.
+    """
+    return seed(
+        _entry(_at("2026-03-10"), feeling=4, rates={"trust": 4, "empathy": 4}),
+        _entry(
+            _at("2026-03-17"),
+            minutes=20,
+            feeling=4,
+            rates={"empathy": 4, "mutual-respect": 4, "trust": 3},
+        ),
+        _entry(_at("2026-03-19"), "video", minutes=30, feeling=4, rates={"empathy": 4}),
+        _entry(_at("2026-03-21"), feeling=3, rates={"empathy": 3, "mutual-respect": 4}),
+        _entry(_at("2026-03-21", "15:00"), feeling=4, rates={"mutual-respect": 4}),
+        _entry(
+            _at("2026-03-23"),
+            minutes=30,
+            feeling=3,
+            rates={"empathy": 4, "mutual-respect": 4, "trust": 2},
+            notes={"trust": "gave my number, again"},
+            what="Talked through the week ahead.",
+            now="Say what I can offer before the call ends.",
+            shared=True,
+        ),
+        _entry(
+            _at("2026-03-24"),
+            "text",
+            feeling=3,
+            rates={"empathy": 5, "mutual-respect": 4, "trust": 2},
+        ),
+        _entry(
+            _at("2026-03-26"),
+            "in-person",
+            minutes=45,
+            feeling=2,
+            rates={"empathy": 4, "mutual-respect": 3, "trust": 3, "emotional-safety": 5},
+            what="A long visit; they were frightened about the hearing.",
+            now="Check in with my supervisor about limits.\nAnd rest.",
+        ),
+        _entry(_at("2026-03-28"), feeling=3, rates={"empathy": 4, "mutual-respect": 4}),
+    )
+
+
+def test_one_rating_is_not_a_strength(run: RunCli, supervision_weeks: list[int]) -> None:
+    data = review_json(run, "--until", UNTIL)
+    assert principle(data, "emotional-safety")["average"] == 5.0
+    assert data["strongest"]["slug"] == "empathy"
+    assert (data["strongest"]["ratings"], data["strongest"]["weeks"]) == (4, 1)
+    screen = run("review", "--until", UNTIL)
+    assert screen.exit_code == 0, screen.output
+    going_well = " ".join(screen.stdout.split("Going well: ")[1].split("Focus")[0].split())
+    assert going_well.startswith("Empathy was your strongest this week (4.3 from 4 ratings).")
+    assert "Emotional safety" not in going_well
+
+
+def test_a_principle_skipped_is_not_the_focus(run: RunCli, supervision_weeks: list[int]) -> None:
+    data = review_json(run, "--until", UNTIL)
+    skipped = [p["slug"] for p in data["principles"] if p["ratings"] == 0]
+    assert "authenticity" in skipped and "hope" in skipped
+    assert data["focus"]["slug"] == "trust"
+    assert (data["focus"]["reason"], data["focus"]["ratings"]) == ("lowest", 3)
+    screen = run("review", "--until", UNTIL)
+    assert "not rated it lately" not in screen.stdout
+
+
+def test_the_focus_speaks_as_a_supervisor_and_quotes_the_supporter(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    screen = run("review", "--until", UNTIL)
+    assert screen.exit_code == 0, screen.output
+    flat = " ".join(screen.stdout.split())
+    assert (
+        "Focus for next week: Trust, consistency and boundaries was your lowest this week "
+        "(2.3 from 3 ratings). What got in the way?"
+    ) in flat
+    # The rating's note first, then the first line of a "Now what?", lowest rating first.
+    assert (
+        "In your own words: \u201cgave my number, again\u201d "
+        "\u201cSay what I can offer before the call ends.\u201d Ask yourself:"
+    ) in flat
+    quoted = flat.split("In your own words:")[1].split("Ask yourself:")[0]
+    assert "Check in with my supervisor" not in quoted  # a third quote is one too many
+
+
+def test_focus_quotes_come_from_the_entries_that_rated_it(supervision_weeks: list[int]) -> None:
+    with open_journal() as journal:
+        queries = journal.read
+        period = Window(date(2026, 3, 23), date(2026, 3, 29))
+        assert queries.focus_quotes("trust", period, limit=5) == [
+            "gave my number, again",
+            "Say what I can offer before the call ends.",
+            "Check in with my supervisor about limits.",
+        ]
+        assert queries.focus_quotes("emotional-safety", period) == [
+            "Check in with my supervisor about limits."
+        ]
+        assert queries.focus_quotes("hope", period) == []
+
+
+def test_a_small_drop_carries_no_alarm_colour(supervision_weeks: list[int]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from peerjournal.cli.review import _gather
+    from peerjournal.principles import load_guide
+    from peerjournal.review import query_windows
+
+    with open_journal() as journal:
+        result = _gather(journal.read, load_guide(), query_windows(date(2026, 3, 29), 8), 8)
+    shown = io.StringIO()
+    console = Console(file=shown, force_terminal=True, color_system="standard", width=120)
+    render.review_screen(result, [], 0, console=console)
+    text = shown.getvalue()
+    # Mutual respect: 4.0 -> 3.75, down 0.25 (shown 0.3): the arrow and number, no red.
+    assert "▼ 0.3" in text
+    assert "\x1b[31m▼ 0.3" not in text
+    # Empathy: 3.67 -> 4.25, up 0.58: enough to mean something, so it has colour.
+    assert "\x1b[32m▲ 0.6" in text
+    # The heavy-week words are never red either.
+    assert "\x1b[31m" not in text.split("How you felt")[1]
+
+
+def test_halves_round_up_on_screen_and_in_the_summary(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    screen = run("review", "--until", UNTIL)
+    assert screen.exit_code == 0, screen.output
+    assert "4.3 (4 ratings)" in screen.stdout  # empathy, 4.25
+    assert "3.8 (4 ratings)" in screen.stdout  # mutual respect, 3.75
+    summary = run("review", "--until", UNTIL, "--markdown", "--with-ratings")
+    assert summary.exit_code == 0, summary.output
+    assert "| Empathy | 4.3 (4 ratings) | 3.7 | ▲ 0.6 |" in summary.stdout
+    assert "| Mutual respect | 3.8 (4 ratings) | 4.0 | ▼ 0.3 |" in summary.stdout
+
+
+def test_an_unchanged_average_says_so_in_words(run: RunCli) -> None:
+    seed(
+        _entry(_at("2026-03-18"), rates={"empathy": 4}),
+        _entry(_at("2026-03-25"), rates={"empathy": 4}),
+    )
+    screen = run("review", "--until", UNTIL)
+    assert screen.exit_code == 0, screen.output
+    empathy = next(line for line in screen.stdout.splitlines() if line.startswith("Empathy"))
+    assert empathy.split() == ["Empathy", "4.0", "(1", "rating)", "same", "······▆▆"]
+
+
+def test_minutes_say_how_many_conversations_they_cover(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    screen = run("review", "--until", UNTIL)
+    assert "4 conversations · 75 minutes over 2 of them ·" in screen.stdout
+
+
+def test_untimed_conversations_never_read_as_0_minutes(run: RunCli) -> None:
+    seed(_entry(_at("2026-03-27"), "text", feeling=4, rates={"empathy": 4}))
+    screen = run("review", "--until", UNTIL)
+    assert screen.exit_code == 0, screen.output
+    assert "1 conversation · text/chat 1" in screen.stdout
+    assert "minute" not in screen.stdout.split("Principle")[0]
+    summary = run("review", "--until", UNTIL, "--markdown")
+    assert "- Conversations: 1\n" in summary.stdout
+
+
+@pytest.fixture
+def heavy_weeks() -> None:
+    """Feelings averaging 4.0, 3.7, 3.8, 2.7 and 2.4 over five weeks: two drops, not three."""
+    weeks = [(4,), (4, 4, 3), (4, 4, 4, 3), (3, 3, 2), (3, 2, 3, 2, 2)]
+    first = date(2026, 2, 24)  # the Tuesday of the first of those five weeks
+    seed(
+        *(
+            _entry(_at((first + timedelta(days=7 * week + n)).isoformat()), feeling=feeling)
+            for week, feelings in enumerate(weeks)
+            for n, feeling in enumerate(feelings)
+        )
+    )
+
+
+def test_two_drops_are_not_called_three_weeks_of_dropping(run: RunCli, heavy_weeks: None) -> None:
+    data = review_json(run, "--until", UNTIL, "--weeks", "5")
+    assert [p["average"] for p in data["feeling"]["trend"]] == [4.0, 11 / 3, 3.75, 8 / 3, 2.4]
+    assert data["feeling"]["suggestion"] == "low"
+    screen = run("review", "--until", UNTIL, "--weeks", "5")
+    assert screen.exit_code == 0, screen.output
+    flat = " ".join(screen.stdout.split())
+    assert "4.0 3.7 3.8 2.7 2.4" in flat
+    assert "in a row" not in flat
+    assert "This week has been heavy (2.4 of 5). Be gentle with yourself." in flat
+    assert "peerjournal principles customize" in flat  # the default guide's placeholder
+
+
+def test_three_drops_in_a_row_are_named_as_such(run: RunCli) -> None:
+    weeks = [(5, 4), (4, 4), (4, 3), (3, 3)]  # 4.5, 4.0, 3.5, 3.0
+    first = date(2026, 3, 3)
+    seed(
+        *(
+            _entry(_at((first + timedelta(days=7 * week + n)).isoformat()), feeling=feeling)
+            for week, feelings in enumerate(weeks)
+            for n, feeling in enumerate(feelings)
+        )
+    )
+    flat = " ".join(run("review", "--until", UNTIL).stdout.split())
+    assert (
+        "How you feel after conversations has dropped three weeks in a row "
+        "(4.5, 4.0, 3.5, then 3.0 of 5)."
+    ) in flat
+
+
+def _without_colour(text: str) -> str:
+    return re.sub("\x1b\\[[0-9;]*m", "", text)
+
+
+def test_a_run_of_heavy_weeks_offers_the_guides_contacts_gently() -> None:
+    import io
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from peerjournal.principles import Guide, SupportContact, load_guide
+    from peerjournal.queries import ActivityWindowRow
+    from peerjournal.review import build_review, query_windows
+
+    default = load_guide()
+    contacts = (
+        SupportContact("Dana, my supervisor", "ext. 214, weekdays"),
+        SupportContact("The peer line for supporters", "0800 123 456, any time"),
+    )
+    windows = query_windows(date(2026, 3, 29), 4)
+
+    def screen(guide: Guide) -> str:
+        review = build_review(
+            guide=guide,
+            windows=windows,
+            weeks=4,
+            principle_rows=[],
+            # 2.3 the week before, 2.1 this week (ten feelings each).
+            activity_rows=[
+                ActivityWindowRow(2, 10, 0, 0, 10, 23),
+                ActivityWindowRow(3, 10, 0, 0, 10, 21),
+            ],
+            modes={},
+            names={},
+        )
+        shown = io.StringIO()
+        console = Console(file=shown, force_terminal=True, color_system="standard", width=100)
+        render.review_screen(review, [], 0, console=console)
+        return shown.getvalue()
+
+    own = screen(Guide(Path("org.toml"), "custom", default.principles, contacts, False))
+    assert "\x1b[31m" not in own  # never red
+    flat = " ".join(_without_colour(own).split())
+    assert "The last two weeks have been heavy (2.3 and 2.1 of 5)." in flat
+    assert (
+        "It can help to talk it through with: • Dana, my supervisor: ext. 214, weekdays "
+        "• The peer line for supporters: 0800 123 456, any time"
+    ) in flat
+    assert "customize" not in flat
+    placeholder = " ".join(_without_colour(screen(default)).split())
+    assert "your supervisor or someone you trust" in placeholder
+    assert "add them to your guide with: peerjournal principles customize" in placeholder
+
+
 GOLDEN_80 = """\
 Your week: Mon 23 Mar – Sun 29 Mar 2026
 Compared with the week before: Mon 16 Mar – Sun 22 Mar 2026
-3 conversations · 75 minutes · in person 1, phone 1, text/chat 1
+4 conversations · 75 minutes over 2 of them · in person 1, phone 2, text/chat 1
 
-Principle                           This week   Change   Trend, 3 weeks
-───────────────────────────────────────────────────────────────────────
-Empowerment and self-direction      not rated   –        ···
-                                                         – – –
-Mutual respect                      not rated   –        ···
-                                                         – – –
-Empathy                             3.67 (3)    ▲ 0.67   █▅▆
-                                                         5.0 3.0 3.7
-Emotional safety                    not rated   –        ···
-                                                         – – –
-Setting aside my own bias           not rated   –        ···
-                                                         – – –
-Authenticity                        not rated   –        ···
-                                                         – – –
-Hope and resilience                 5.00 (1)    ▲ 1.00   ▅▆█
-                                                         3.0 4.0 5.0
-Trust, consistency and boundaries   1.00 (1)    –        ··▁
-                                                         – – 1.0
+Principle                           This week         Change   Trend, 3 weeks
+─────────────────────────────────────────────────────────────────────────────
+Empowerment and self-direction      not rated         –        ···
+                                                               – – –
+Mutual respect                      3.8 (4 ratings)   ▼ 0.3    ·▆▆
+                                                               – 4.0 3.8
+Empathy                             4.3 (4 ratings)   ▲ 0.6    ▆▆▇
+                                                               4.0 3.7 4.3
+Emotional safety                    5.0 (1 rating)    –        ··█
+                                                               – – 5.0
+Setting aside my own bias           not rated         –        ···
+                                                               – – –
+Authenticity                        not rated         –        ···
+                                                               – – –
+Hope and resilience                 not rated         –        ···
+                                                               – – –
+Trust, consistency and boundaries   2.3 (3 ratings)   ▼ 0.7    ▆▅▃
+                                                               4.0 3.0 2.3
 Trend: one mark a week, oldest first (▁ is 1, █ is 5); · and –: not rated that
 week.
 
-Strongest this week: Hope and resilience (5.00 from 1 rating)
-Focus for next week: Trust, consistency and boundaries, because it had your
-lowest average this week.
+Going well: Empathy was your strongest this week (4.3 from 4 ratings). Notice
+what helped there, and keep it.
+Focus for next week: Trust, consistency and boundaries was your lowest this week
+(2.3 from 3 ratings). What got in the way?
+In your own words:
+  “gave my number, again”
+  “Say what I can offer before the call ends.”
 Ask yourself:
   • Did I follow through on what I said I would do?
   • Did I keep their confidence, and was I clear about any limits to it?
   • Did I stay within my role and my boundaries, and look after myself too?
 
-How you felt after conversations: 2.50 of 5 (2 notes)
-Trend: ▆▅▄  4.0 3.5 2.5
-How you feel after conversations has dropped three weeks in a row. This could be
-a good time for a debrief with someone you trust, a word with your supervisor,
-or some rest.
+How you felt after conversations: 2.8 of 5, from 4 conversations
+Trend: ▆▆▄  4.0 3.8 2.8
 
 No intention was written last week.
 
 Your reflections this week
 
-#4 · Mon 23 Mar 2026 09:00 · phone · 25 min · with R. · feeling 2/5
-  What happened: Sat with [bold]R[/] while they planned the week.
+#6 · Mon 23 Mar 2026 10:00 · phone · 30 min · feeling 3/5
+  What happened: Talked through the week ahead.
+  Now what: Say what I can offer before the call ends.
 
-#5 · Wed 25 Mar 2026 18:00 · in person · 50 min · with T. · feeling 3/5
-  What happened: I said more about my own story than helped.
+#7 · Tue 24 Mar 2026 10:00 · text/chat · feeling 3/5
 
-#6 · Sun 29 Mar 2026 23:30 · text/chat
+#8 · Thu 26 Mar 2026 10:00 · in person · 45 min · feeling 2/5
+  What happened: A long visit; they were frightened about the hearing.
+  Now what: Check in with my supervisor about limits.
+  And rest.
+
+#9 · Sat 28 Mar 2026 10:00 · phone · feeling 3/5
 """  # noqa: RUF001 (the en dash marks a week with no ratings)
 
 
 def test_the_review_reads_as_expected_at_80_columns(
-    run: RunCli, three_weeks: list[int], screen_width: Any
+    run: RunCli, supervision_weeks: list[int], screen_width: Any
 ) -> None:
     screen_width(80)
     result = run("review", "--until", UNTIL, "--weeks", "3")
@@ -463,30 +750,93 @@ def test_principle_lists_every_rating_with_its_reflection(
     empathy = run("review", "--until", UNTIL, "--principle", "empathy")
     assert empathy.exit_code == 0, empathy.output
     assert empathy.stdout.count("/5 ") + empathy.stdout.count("/5\n") >= 3
-    assert "Average 3.67 from 3 ratings" in empathy.stdout
+    assert "Average 3.7 from 3 ratings" in empathy.stdout
 
 
 # --- markdown for supervision -------------------------------------------------
 
 
-def test_markdown_shares_nothing_private_by_default(run: RunCli, three_weeks: list[int]) -> None:
+def _intend(text: str, start: str = "2026-03-23", end: str = UNTIL) -> None:
+    with open_journal() as journal:
+        journal.save_intention(date.fromisoformat(start), date.fromisoformat(end), text)
+
+
+def test_the_summary_by_default_holds_no_rating_and_no_feeling(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    _intend("Say what I can offer at the start.")
     result = run("review", "--until", UNTIL, "--markdown")
     assert result.exit_code == 0, result.output
     text = result.stdout
-    assert "| Empathy | 3.67 (3) | 3.00 | ▲ 0.67 |" in text
-    assert "**Trust, consistency and boundaries**, because it had your lowest average" in text
-    assert "Sat with [bold]R[/] while they planned the week." in text  # marked shared
-    assert "my own story" not in text  # not shared
-    assert "promised a call" not in text  # a rating's note
-    for alias in ("R.", "T."):
-        assert f"with {alias}" not in text
+    assert text.startswith("# Peer support review: Mon 23 Mar – Sun 29 Mar 2026\n")  # noqa: RUF001
+    assert "Self-ratings are for reflection, not evaluation." in text
+    assert "- Conversations: 4 (75 minutes over 2 of them)" in text
+    assert "## Focus for next week\n\n**Trust, consistency and boundaries**" in text
+    assert "- Did I follow through on what I said I would do?" in text
+    assert "## Intention for next week\n\nSay what I can offer at the start." in text
+    # No principle's number, no rating count, no feeling, no reason in numbers.
+    assert re.search(r"\d\.\d", text) is None, text
+    assert re.search(r"\d ratings?\b", text) is None, text
+    for left_out in ("Feeling", "feeling", "Strongest", "Lowest", "Empathy", "▲", "▼"):
+        assert left_out not in text, left_out
+    # Reflections: only the one marked shared, without its alias; no quotes from the others.
+    assert "Talked through the week ahead." in text
+    assert "frightened" not in text
+    assert "gave my number" not in text
 
 
-def test_markdown_with_notes_includes_everything(run: RunCli, three_weeks: list[int]) -> None:
-    result = run("review", "--until", UNTIL, "--markdown", "--include-notes")
+def test_the_summary_holds_ratings_and_feeling_only_when_asked(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    ratings = run("review", "--until", UNTIL, "--markdown", "--with-ratings").stdout
+    assert "- Strongest this week: Empathy (4.3 from 4 ratings)" in ratings
+    assert "**Trust, consistency and boundaries**\n\nLowest this week: 2.3 from 3 ratings." in (
+        ratings
+    )
+    assert "| Trust, consistency and boundaries | 2.3 (3 ratings) | 3.0 | ▼ 0.7 |" in ratings
+    assert "Feeling" not in ratings
+
+    feeling = run("review", "--until", UNTIL, "--markdown", "--with-feeling").stdout
+    assert "- Feeling after conversations: 2.8 of 5, from 4 conversations" in feeling
+    assert "## Principles" not in feeling and "Strongest" not in feeling
+
+
+def test_the_summary_is_refused_when_a_shared_reflection_names_someone(
+    run: RunCli, supervision_weeks: list[int], tmp_path: Path
+) -> None:
+    (named,) = seed(_entry(_at("2026-03-27"), what="Met Maria Lopez at the drop-in.", shared=True))
+    target = tmp_path / "week13.md"
+    result = run("review", "--until", UNTIL, "--markdown", str(target))
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(" ".join(lines).split("Error: ")) == 2, result.stderr
+    message = " ".join(result.stderr.split())
+    assert f'entry {named} (What happened): "Maria Lopez"' in message
+    assert "--allow-identifiers" in message
+    assert not target.exists()
+
+    allowed = run("review", "--until", UNTIL, "--markdown", str(target), "--allow-identifiers")
+    assert allowed.exit_code == 0, allowed.output
+    assert "Met Maria Lopez at the drop-in." in target.read_text(encoding="utf-8")
+
+
+def test_a_summary_with_nothing_shared_says_how_to_share(run: RunCli) -> None:
+    seed(_entry(_at("2026-03-27"), what="Private.", rates={"empathy": 4}))
+    result = run("review", "--until", UNTIL, "--markdown")
     assert result.exit_code == 0, result.output
-    assert "my own story" in result.stdout
-    assert "with R." in result.stdout and "with T." in result.stdout
+    assert "Private." not in result.stdout
+    assert "None this week." in result.stdout
+    assert "peerjournal share ID" in result.stderr
+
+
+def test_user_text_in_the_summary_stays_literal(run: RunCli, three_weeks: list[int]) -> None:
+    result = run("review", "--until", UNTIL, "--markdown")
+    assert result.exit_code == 0, result.output
+    assert "Sat with [bold]R[/] while they planned the week." in result.stdout  # marked shared
+    assert "my own story" not in result.stdout  # not shared
+    for alias in ("R.", "T."):
+        assert f"with {alias}" not in result.stdout
 
 
 def test_markdown_file_is_private(run: RunCli, three_weeks: list[int], tmp_path: Path) -> None:

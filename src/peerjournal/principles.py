@@ -34,12 +34,23 @@ class Principle:
 
 
 @dataclass(frozen=True)
+class SupportContact:
+    """Someone the supporter can turn to, and how to reach them."""
+
+    name: str
+    how: str
+
+
+@dataclass(frozen=True)
 class Guide:
     """Every principle, in the guide's order, and the file they came from."""
 
     path: Path
     source: str
     principles: tuple[Principle, ...]
+    support: tuple[SupportContact, ...] = ()
+    # True while the guide holds only the default's stand-in contacts.
+    support_is_placeholder: bool = True
 
     @property
     def slugs(self) -> tuple[str, ...]:

@@ -18,7 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from peerjournal.output import inert
-from peerjournal.records import FLAGS, REFLECTION_PROMPTS, mode_label, when_label
+from peerjournal.records import FLAGS, REFLECTION_PROMPTS, day_label, mode_label, when_label
+from peerjournal.records import span_label as records_span_label
 
 if TYPE_CHECKING:
     from peerjournal.drafts import Draft
@@ -26,9 +27,9 @@ if TYPE_CHECKING:
     from peerjournal.privacy import Finding
     from peerjournal.queries import Match, PrincipleGlance, Window
     from peerjournal.records import Entry, EntryFilter, NewEntry, Rating
-    from peerjournal.review import Point, Review
+    from peerjournal.review import Evidence, Focus, Point, Review, Strongest
 
-__all__ = ["inert", "when_label"]
+__all__ = ["day_label", "inert", "when_label"]
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -107,7 +108,9 @@ def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -
             body.append("  Not rated yet in these four weeks.")
         else:
             plural = "" if own.ratings == 1 else "s"
-            body.append(f"  Average {own.average:.2f} of 5, from {own.ratings} rating{plural}.")
+            body.append(
+                f"  Average {one_decimal(own.average)} of 5, from {own.ratings} rating{plural}."
+            )
         if own.example is not None:
             example = own.example
             body.append(f"\n  A good example: #{example.entry_id} on {example.local_date}, ")
@@ -281,13 +284,6 @@ def _list_row(record: Entry, slugs: Sequence[str]) -> list[Text | str]:
         flag_marks(record.flags),
         user_text(record.first_line),
     ]
-
-
-def one_decimal(value: float) -> str:
-    """A number as a person reads it: one decimal, rounded half up (4.25 is 4.3)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _entry_body(entry: NewEntry, extra: Sequence[tuple[str, str]] = ()) -> Group:
@@ -474,66 +470,54 @@ def json_data(data: object) -> None:
 
 # --- review ---
 
-_BARS = "▁▂▃▄▅▆▇█"
 _NO_DATA_MARK = "·"
 _NO_DATA_NUMBER = "\u2013"  # an en dash
 # A reflection prompt longer than this is shortened on screen, at a word.
 REFLECTION_SHOWN_CHARS = 400
-
-_FOCUS_REASONS = {
-    "falling": "its average fell three weeks in a row",
-    "lowest": "it had your lowest average this week",
-    "not-rated": "you have not rated it lately",
-}
-_FEELING_SUGGESTIONS = {
+# A quoted line of the supporter's own words, the same.
+QUOTE_SHOWN_CHARS = 160
+_HEAVY = {
+    "low-run": "The last two weeks have been heavy ({0} and {1} of 5).",
     "falling": (
-        "How you feel after conversations has dropped three weeks in a row. "
-        "This could be a good time for a debrief with someone you trust, "
-        "a word with your supervisor, or some rest."
+        "How you feel after conversations has dropped three weeks in a row "
+        "({0}, {1}, {2}, then {3} of 5)."
     ),
-    "low": (
-        "This week sounds heavy. Be gentle with yourself: a debrief, "
-        "supervision or some time off can help."
-    ),
-    "busy": (
-        "This week was much busier than usual. Plan some rest, and bring it to "
-        "supervision if it would help."
-    ),
+    "low": "This week has been heavy ({0} of 5).",
 }
-_MODE_NAMES = {"in-person": "in person", "text": "text/chat"}
+_BUSY = (
+    "This week was much busier than usual ({0} minutes). Plan some rest, "
+    "and bring it to supervision if it would help."
+)
+_SUMMARY_NOTE = (
+    "_Self-ratings are for reflection, not evaluation. This summary holds only "
+    "what the supporter chose to share._"
+)
 
 
-def day_label(day: date, *, year: bool = True) -> str:
-    """A day as people say it: Sun 29 Mar 2026."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return f"{text} {day.year}" if year else text
+def one_decimal(value: float) -> str:
+    """A number as people read it: one decimal, halves rounded up (4.25 is 4.3)."""
+    from peerjournal.review import rounded
+
+    return str(rounded(value))
 
 
 def span_label(window: Window) -> str:
     """A span of days as people write it: Mon 23 Mar, an en dash, Sun 29 Mar 2026."""
-    first = day_label(window.start, year=window.start.year != window.end.year)
-    return f"{first} \u2013 {day_label(window.end)}"
+    return records_span_label(window.start, window.end)
 
 
 def sparkline(values: Sequence[float | None]) -> str:
-    """One mark per value on a fixed 1-to-5 scale; a dot where there is no value."""
-    marks = []
-    for value in values:
-        if value is None:
-            marks.append(_NO_DATA_MARK)
-        else:
-            index = round((min(max(value, 1.0), 5.0) - 1.0) / 4.0 * (len(_BARS) - 1))
-            marks.append(_BARS[index])
-    return "".join(marks)
+    """One mark per value on the fixed 1-to-5 scale of every screen; a dot where there is none."""
+    return "".join(_NO_DATA_MARK if v is None else score_mark(v) for v in values)
 
 
 def trend_numbers(values: Sequence[float | None]) -> str:
     """The numbers behind a sparkline, one decimal each, a dash where there is none."""
-    return " ".join(_NO_DATA_NUMBER if v is None else f"{v:.1f}" for v in values)
+    return " ".join(_NO_DATA_NUMBER if v is None else one_decimal(v) for v in values)
 
 
-def shorten(text: str, limit: int, entry_id: int) -> str:
-    """Text cut at a word before `limit` characters, saying where to read the rest."""
+def shorten(text: str, limit: int, entry_id: int | None = None) -> str:
+    """Text cut at a word before `limit` characters, saying so (and where to read the rest)."""
     text = text.strip()
     if len(text) <= limit:
         return text
@@ -541,6 +525,8 @@ def shorten(text: str, limit: int, entry_id: int) -> str:
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
+    if entry_id is None:
+        return f"{cut.rstrip()}…"
     return f"{cut.rstrip()}… (see: peerjournal show {entry_id})"
 
 
@@ -556,17 +542,28 @@ def review_empty() -> None:
 def _average_text(average: float | None, ratings: int) -> Text:
     if average is None:
         return Text("not rated", style="dim")
-    return Text(f"{average:.2f} ({ratings})")
+    return Text(f"{one_decimal(average)} ({plural(ratings, 'rating')})")
+
+
+def _change_label(change: float | None) -> str:
+    if change is None:
+        return _NO_DATA_NUMBER
+    size = one_decimal(abs(change))
+    if size == "0.0":
+        return "same"
+    return f"▲ {size}" if change > 0 else f"▼ {size}"
 
 
 def _change_text(change: float | None) -> Text:
+    from peerjournal.review import notable
+
+    label = _change_label(change)
     if change is None:
-        return Text(_NO_DATA_NUMBER, style="dim")
-    if change > 0.005:
-        return Text(f"▲ {change:.2f}", style="green")
-    if change < -0.005:
-        return Text(f"▼ {abs(change):.2f}", style="red")
-    return Text("= 0.00")
+        return Text(label, style="dim")
+    # Colour only where the change means something; the arrow always says which way.
+    if not notable(change):
+        return Text(label)
+    return Text(label, style="green" if change > 0 else "red")
 
 
 def _trend_cell(points: Sequence[Point]) -> Text:
@@ -577,6 +574,20 @@ def _trend_cell(points: Sequence[Point]) -> Text:
     return cell
 
 
+def _minutes(review: Review) -> str | None:
+    """The week's minutes, saying how many conversations they cover when some were untimed."""
+    if review.timed == 0:
+        return None
+    minutes = plural(review.minutes, "minute")
+    if review.timed == review.conversations:
+        return minutes
+    return f"{minutes} over {review.timed} of them"
+
+
+def _mix(review: Review) -> str:
+    return ", ".join(f"{mode_label(m)} {n}" for m, n in review.modes.items())
+
+
 def _header(review: Review) -> Text:
     head = Text()
     head.append(f"Your week: {span_label(review.period)}", style="bold")
@@ -584,11 +595,12 @@ def _header(review: Review) -> Text:
     if review.conversations == 0:
         head.append("No conversations logged this week.")
         return head
-    plural = "" if review.conversations == 1 else "s"
-    head.append(f"{review.conversations} conversation{plural} · {review.minutes} minutes")
+    head.append(plural(review.conversations, "conversation"))
+    minutes = _minutes(review)
+    if minutes is not None:
+        head.append(f" · {minutes}")
     if review.modes:
-        mix = ", ".join(f"{_MODE_NAMES.get(m, m)} {n}" for m, n in review.modes.items())
-        head.append(f" · {inert(mix)}")
+        head.append(f" · {inert(_mix(review))}")
     return head
 
 
@@ -596,7 +608,10 @@ def _principle_table(review: Review) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
     # Names wrap before the trend's numbers do: the numbers read best on one line.
     numbers_width = 4 * len(review.windows) - 1
-    others = len("This week") + len("▲ 0.00") + numbers_width + 3 * 3
+    widest = max(
+        (_average_text(s.average, s.ratings).cell_len for s in review.principles), default=9
+    )
+    others = max(widest, len("This week")) + len("Change") + numbers_width + 3 * 3
     table.add_column("Principle", min_width=12, max_width=max(12, out().width - others))
     table.add_column("This week", no_wrap=True)
     table.add_column("Change", no_wrap=True)
@@ -614,29 +629,84 @@ def _principle_table(review: Review) -> Table:
     return table
 
 
+def _evidence_label(evidence: Evidence) -> str:
+    return f"{one_decimal(evidence.average)} from {plural(evidence.ratings, 'rating')}"
+
+
+def _strongest_sentence(strongest: Strongest) -> str:
+    evidence = strongest.evidence
+    if evidence.weeks == 1:
+        said = f"{strongest.name} was your strongest this week"
+    else:
+        said = f"{strongest.name} has been your strongest over the last two weeks"
+    return f"{said} ({_evidence_label(evidence)}). Notice what helped there, and keep it."
+
+
+def _focus_sentence(focus: Focus) -> str:
+    """What the ratings show, then a question, as a supervisor would ask it."""
+    if focus.reason == "falling":
+        steps = ", ".join(one_decimal(v) for v in focus.falls[:-1])
+        return (
+            f"{focus.name} has been lower each week for three weeks "
+            f"({steps}, then {one_decimal(focus.falls[-1])}). What has been making it harder?"
+        )
+    if focus.evidence.weeks == 1:
+        said = f"{focus.name} was your lowest this week"
+    else:
+        said = f"{focus.name} has been your lowest over the last two weeks"
+    return f"{said} ({_evidence_label(focus.evidence)}). What got in the way?"
+
+
 def _focus_text(review: Review) -> Text:
     body = Text()
-    if review.strongest is not None and review.strongest.average is not None:
-        body.append("Strongest this week: ", style="bold")
-        body.append(inert(review.strongest.name))
-        plural = "" if review.strongest.ratings == 1 else "s"
-        body.append(
-            f" ({review.strongest.average:.2f} from {review.strongest.ratings} rating{plural})\n"
-        )
+    if review.strongest is not None:
+        body.append("Going well: ", style="bold")
+        body.append(inert(_strongest_sentence(review.strongest)))
+        body.append("\n")
     focus = review.focus
     if focus is None:
-        if review.strongest is None:
-            body.append("No principle was rated this week, so there is no focus to suggest.")
+        if review.no_focus == "too-few":
+            body.append(
+                "There are not enough ratings yet to suggest a focus: that takes 3 ratings "
+                "of a principle, this week or over the last two."
+            )
         else:
-            body.append("No single principle stands out to focus on next week.")
+            body.append(
+                "No single principle stands out to focus on next week: "
+                "your ratings were close together."
+            )
         return body
     body.append("Focus for next week: ", style="bold")
-    body.append(inert(focus.name))
-    body.append(f", because {_FOCUS_REASONS.get(focus.reason, focus.reason)}.")
+    body.append(inert(_focus_sentence(focus)))
+    if focus.quotes:
+        body.append("\nIn your own words:")
+        for quote in focus.quotes:
+            said = shorten(" ".join(quote.split()), QUOTE_SHOWN_CHARS)
+            body.append(f"\n  \u201c{inert(said)}\u201d", style="italic")
     if focus.questions:
         body.append("\nAsk yourself:")
         for question in focus.questions:
             body.append(f"\n  • {inert(question)}")
+    return body
+
+
+def _support_text(review: Review) -> Text:
+    """The guide's support contacts, offered gently (never in red)."""
+    body = Text("Be gentle with yourself. ")
+    if review.support:
+        body.append("It can help to talk it through with:")
+        for contact in review.support:
+            body.append(f"\n  • {inert(contact.name)}")
+            if contact.how:
+                body.append(f": {inert(contact.how)}")
+    else:
+        body.append("It can help to talk it through with your supervisor or someone you trust.")
+    if review.support_is_placeholder:
+        body.append(
+            "\nTo see the people you can turn to here, add them to your guide with: "
+            "peerjournal principles customize",
+            style="dim",
+        )
     return body
 
 
@@ -647,16 +717,23 @@ def _feeling_text(review: Review) -> Text:
     if feeling.average is None:
         body.append("not noted this week")
     else:
-        plural = "" if feeling.ratings == 1 else "s"
-        body.append(f"{feeling.average:.2f} of 5 ({feeling.ratings} note{plural})")
+        body.append(
+            f"{one_decimal(feeling.average)} of 5, from {plural(feeling.ratings, 'conversation')}"
+        )
     values = [p.average for p in feeling.trend]
     if any(v is not None for v in values):
         body.append("\nTrend: ")
         body.append(sparkline(values), style="cyan")
         body.append(f"  {trend_numbers(values)}", style="dim")
-    if feeling.suggestion is not None:
+    if feeling.suggestion in _HEAVY:
+        seen = [one_decimal(v) for v in feeling.seen]
         body.append("\n")
-        body.append(_FEELING_SUGGESTIONS.get(feeling.suggestion, ""), style="italic")
+        body.append(_HEAVY[feeling.suggestion].format(*seen), style="italic")
+        body.append("\n")
+        body.append(_support_text(review))
+    elif feeling.suggestion == "busy":
+        body.append("\n")
+        body.append(_BUSY.format(review.minutes), style="italic")
     return body
 
 
@@ -676,7 +753,7 @@ def _intention_text(review: Review) -> Text:
 def _reflection_lines(reflection: Entry, *, peer: bool = True) -> Group:
     when = reflection.occurred_at
     head = Text(f"#{reflection.id} · {day_label(when.date())} {when:%H:%M} · ", style="bold")
-    head.append(inert(_MODE_NAMES.get(reflection.mode, reflection.mode)))
+    head.append(inert(mode_label(reflection.mode)))
     if reflection.minutes is not None:
         head.append(f" · {reflection.minutes} min")
     if peer and reflection.peer:
@@ -712,7 +789,8 @@ def review_screen(
     screen.print(_principle_table(review))
     screen.print(
         Text(
-            f"Trend: one mark a week, oldest first ({_BARS[0]} is 1, {_BARS[-1]} is 5); "
+            "Trend: one mark a week, oldest first "
+            f"({SCORE_MARKS[0]} is 1, {SCORE_MARKS[-1]} is 5); "
             f"{_NO_DATA_MARK} and {_NO_DATA_NUMBER}: not rated that week.",
             style="dim",
         )
@@ -780,8 +858,7 @@ def principle_ratings(
         )
         return
     if stats is not None and stats.average is not None:
-        plural = "" if stats.ratings == 1 else "s"
-        screen.print(f"Average {stats.average:.2f} from {stats.ratings} rating{plural}")
+        screen.print(f"Average {one_decimal(stats.average)} from {plural(stats.ratings, 'rating')}")
     for rating, entry in ratings:
         screen.print()
         line = Text(f"{rating.score}/5", style="bold")
@@ -797,63 +874,85 @@ def _md(text: str) -> str:
     return inert(text).replace("|", "\\|").replace("\n", " ").strip()
 
 
+def _focus_markdown(focus: Focus) -> str:
+    """Why the focus was chosen, in numbers, for a summary that carries them."""
+    if focus.reason == "falling":
+        return f"Lower each week for three weeks: {', '.join(one_decimal(v) for v in focus.falls)}."
+    when = "this week" if focus.evidence.weeks == 1 else "over the last two weeks"
+    return f"Lowest {when}: {_evidence_label(focus.evidence)}."
+
+
 def review_markdown(
     review: Review,
     reflections: Sequence[Entry],
     total: int,
     *,
-    include_notes: bool = False,
+    with_ratings: bool = False,
+    with_feeling: bool = False,
 ) -> str:
-    """A supervision-ready summary; private text only when the user asked for it."""
-    lines = [
-        f"# Peer support review: {span_label(review.period)}",
-        "",
-        f"- Conversations: {review.conversations} ({review.minutes} minutes)",
-    ]
+    """A supervision summary the supporter controls: numbers and feelings only when asked."""
+    lines = [f"# Peer support review: {span_label(review.period)}", "", _SUMMARY_NOTE, ""]
+    conversations = f"- Conversations: {review.conversations}"
+    minutes = _minutes(review)
+    if minutes is not None:
+        conversations += f" ({minutes})"
+    lines.append(conversations)
     if review.modes:
-        mix = ", ".join(f"{_MODE_NAMES.get(m, m)} {n}" for m, n in review.modes.items())
-        lines.append(f"- Kinds of contact: {_md(mix)}")
+        lines.append(f"- Kinds of contact: {_md(_mix(review))}")
     feeling = review.feeling
-    if feeling.average is not None:
-        lines.append(f"- Feeling after conversations: {feeling.average:.2f} of 5")
-    lines += [
-        "",
-        "## Principles",
-        "",
-        "| Principle | This week | Week before | Change | Trend |",
-        "|---|---|---|---|---|",
-    ]
-    for stats in review.principles:
-        name = _md(stats.name) + (" (retired)" if stats.retired else "")
-        this = "not rated" if stats.average is None else f"{stats.average:.2f} ({stats.ratings})"
-        before = "not rated" if stats.previous_average is None else f"{stats.previous_average:.2f}"
-        change = _change_text(stats.change).plain
-        values = [p.average for p in stats.trend]
-        lines.append(f"| {name} | {this} | {before} | {change} | {trend_numbers(values)} |")
+    if with_feeling:
+        if feeling.average is None:
+            lines.append("- Feeling after conversations: not noted this week")
+        else:
+            weekly = trend_numbers([p.average for p in feeling.trend])
+            lines.append(
+                f"- Feeling after conversations: {one_decimal(feeling.average)} of 5, "
+                f"from {plural(feeling.ratings, 'conversation')} (week by week: {weekly})"
+            )
+    if with_ratings and review.strongest is not None:
+        strongest = review.strongest
+        span = "this week" if strongest.evidence.weeks == 1 else "over the last two weeks"
+        lines.append(
+            f"- Strongest {span}: {_md(strongest.name)} ({_evidence_label(strongest.evidence)})"
+        )
     lines.append("")
     if review.focus is not None:
-        lines += [
-            "## Focus for next week",
-            "",
-            f"**{_md(review.focus.name)}**, because "
-            f"{_FOCUS_REASONS.get(review.focus.reason, review.focus.reason)}.",
-            "",
-        ]
+        lines += ["## Focus for next week", "", f"**{_md(review.focus.name)}**", ""]
+        if with_ratings:
+            lines += [_focus_markdown(review.focus), ""]
         lines += [f"- {_md(q)}" for q in review.focus.questions]
         lines.append("")
-    if include_notes and review.intention is not None:
+    if review.intention is not None:
         lines += ["## Last week's intention", "", _md(review.intention.text), ""]
-    heading = "Reflections" if include_notes else "Reflections shared for supervision"
-    lines += [f"## {heading}", ""]
+    if review.current_intention is not None:
+        lines += ["## Intention for next week", "", _md(review.current_intention.text), ""]
+    if with_ratings:
+        lines += [
+            "## Principles",
+            "",
+            "| Principle | This week | Week before | Change | Week by week |",
+            "|---|---|---|---|---|",
+        ]
+        for stats in review.principles:
+            name = _md(stats.name) + (" (retired)" if stats.retired else "")
+            this = _average_text(stats.average, stats.ratings).plain
+            before = (
+                "not rated"
+                if stats.previous_average is None
+                else one_decimal(stats.previous_average)
+            )
+            change = _change_label(stats.change)
+            values = [p.average for p in stats.trend]
+            lines.append(f"| {name} | {this} | {before} | {change} | {trend_numbers(values)} |")
+        lines.append("")
+    lines += ["## Reflections shared for supervision", ""]
     if not reflections:
         lines += ["None this week.", ""]
     for reflection in reflections:
         when = reflection.occurred_at
-        head = f"### {day_label(when.date())}, {_MODE_NAMES.get(reflection.mode, reflection.mode)}"
+        head = f"### {day_label(when.date())}, {mode_label(reflection.mode)}"
         if reflection.minutes is not None:
-            head += f", {reflection.minutes} minutes"
-        if include_notes and reflection.peer:
-            head += f", with {_md(reflection.peer)}"
+            head += f", {plural(reflection.minutes, 'minute')}"
         lines += [head, ""]
         for label, text in (
             ("What happened", reflection.what_happened),

@@ -2,54 +2,94 @@
 
 Periods. The review covers the 7 local days ending on `until`, compares them
 with the 7 days before, and draws a trend over `weeks` consecutive 7-day
-windows ending on the same day.
+windows ending on the same day. The rules below always see at least the last
+four windows, however few weeks the trend shows.
 
-Strongest. The highest average this period among the guide's principles;
-ties go to the one rated more often, then to the guide's order.
+Numbers. Every number a person reads has one decimal, rounded half up, by
+`rounded` alone (4.25 is 4.3, 3.75 is 3.8, 2.05 is 2.1); the JSON keeps full
+precision. A change whose rounded size is under 0.5 is noise: it carries no
+alarm colour and is never a fall worth a focus.
 
-Focus, first rule that applies:
-1. "falling": the average fell in each of the last three windows (three
-   windows in a row with ratings, each lower than the one before, the last
-   being this period). The biggest fall wins; ties go to the guide's order.
-2. "lowest": the lowest average this period, if it is below the strongest's.
-   Ties go to the one rated more often, then to the guide's order.
-3. "not-rated": a principle of the guide with no rating this period, while
-   others were rated. The one rated longest ago in the windows wins (never
-   rated counts as longest ago); ties go to the guide's order.
-Otherwise (nothing rated this period, or every principle the same) there is
-no focus. Retired principles are shown but never chosen: the guide no longer
-has their questions.
+Evidence. A verdict about a principle rests on at least 3 ratings: this
+period's; or else, if it was rated this period at all, this period's and the
+previous one's together (the verdict then speaks of the last two weeks).
+With fewer ratings a principle gets no verdict, whatever its numbers; one not
+rated this period gets none at all, so being skipped is never a reason for a
+focus. Retired principles are shown but never judged: the guide no longer has
+their questions.
 
-Feeling suggestion, first that applies:
-- "falling": the feeling average fell in each of the last three windows.
-- "low": this period's feeling average is 2 or below (of 5).
+Strongest: the highest average among the principles with evidence, when at
+least two have evidence and it stands above the lowest of them. Ties go to the
+one rated more often, then to the guide's order.
+
+Focus, first rule that applies, among the principles with evidence:
+1. "falling": its average fell three weeks in a row (the last four windows
+   all rated, each lower than the one before, the last being this period),
+   by 0.5 or more in all, and it is not the strongest. The biggest fall wins;
+   ties go to the guide's order.
+2. "lowest": the lowest average, when there is a strongest and it stands 0.5
+   or more below it. Ties go to the one rated more often, then to the guide's
+   order.
+Otherwise there is no focus, and the review says why: "too-few" when fewer
+than two principles have evidence, "even" when they do but none stands 0.5
+below the highest of them. The focus quotes up to two of the supporter's own
+words from the entries behind its evidence (`with_quotes`, from
+ReviewQueries.focus_quotes).
+
+Feeling, first that applies:
+- "low-run": this period and the one before each averaged 2.5 or less (of 5).
+- "falling": the average fell three weeks in a row (the last four windows all
+  noted, each lower than the one before, the last being this period).
+- "low": this period averaged 2.5 or less.
 - "busy": this period's minutes are at least half again the usual week's and
-  at least 60 more (usual: the mean of the earlier windows that had any
+  at least 60 more (usual: the mean of the earlier windows with any timed
   conversations, when there are at least two such windows). Conversations
   without minutes count only through the feeling rules.
+The first three offer the guide's support contacts; "busy" suggests rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
 
 from peerjournal.errors import InvalidValue
-from peerjournal.principles import Guide
+from peerjournal.principles import Guide, SupportContact
 from peerjournal.queries import ActivityWindowRow, PrincipleWindowRow, Window
-from peerjournal.records import MODES
-from peerjournal.records import Intention as IntentionRecord
+from peerjournal.records import MODES, Entry, Intention
 
 DAYS = 7
 DEFAULT_WEEKS = 8
 MAX_WEEKS = 104
-FALLING_RUN = 3
-LOW_FEELING = 2.0
+MIN_RATINGS = 3
+FALLING_DROPS = 3
+RULE_WINDOWS = FALLING_DROPS + 1
+NOTABLE_CHANGE = Decimal("0.5")
+LOW_FEELING = 2.5
 BUSY_FACTOR = 1.5
 BUSY_EXTRA_MINUTES = 60
+_TENTH = Decimal("0.1")
+# A refusal names this many findings; more would not fit one readable sentence.
+SHOWN_FINDINGS = 5
+
+
+def rounded(value: float) -> Decimal:
+    """A number as a person reads it: one decimal, halves rounded up (away from zero).
+
+    The float's shortest decimal spelling is rounded, not its binary value:
+    2.05 is stored a hair below 2.05, yet reads, and rounds, as 2.05.
+    """
+    return Decimal(repr(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
+
+
+def notable(change: float) -> bool:
+    """Whether a change is big enough to mean something: 0.5 or more once rounded."""
+    return abs(rounded(change)) >= NOTABLE_CHANGE
 
 
 @dataclass(frozen=True)
@@ -82,13 +122,35 @@ class PrincipleStats:
 
 
 @dataclass(frozen=True)
-class Focus:
-    """The principle to practise next, and which rule chose it."""
+class Evidence:
+    """The ratings a verdict about one principle rests on."""
+
+    average: float
+    ratings: int
+    days: Window
+    weeks: int  # 1: this period alone; 2: this period and the one before together
+
+
+@dataclass(frozen=True)
+class Strongest:
+    """The principle that went best, and the ratings that show it."""
 
     slug: str
     name: str
-    reason: str  # "falling", "lowest" or "not-rated"
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The principle to practise next, which rule chose it, and what it rests on."""
+
+    slug: str
+    name: str
+    reason: str  # "falling" or "lowest"
     questions: tuple[str, ...]
+    evidence: Evidence
+    falls: tuple[float, ...] = ()  # "falling": the four window averages, oldest first
+    quotes: tuple[str, ...] = ()  # the supporter's own words from those entries
 
 
 @dataclass(frozen=True)
@@ -98,7 +160,15 @@ class Feeling:
     average: float | None
     ratings: int
     trend: tuple[Point, ...]
-    suggestion: str | None  # "falling", "low", "busy" or None
+    suggestion: str | None  # "low-run", "falling", "low", "busy" or None
+    # What the suggestion's rule saw, oldest first: feeling averages, or for
+    # "busy" this period's minutes and the usual week's.
+    seen: tuple[float, ...] = ()
+
+    @property
+    def offer_support(self) -> bool:
+        """Whether the weeks were heavy enough to offer the guide's support contacts."""
+        return self.suggestion in ("low-run", "falling", "low")
 
 
 @dataclass(frozen=True)
@@ -110,14 +180,18 @@ class Review:
     windows: tuple[Window, ...]
     conversations: int
     minutes: int
+    timed: int
     previous_conversations: int
     modes: Mapping[str, int]
     principles: tuple[PrincipleStats, ...]
-    strongest: PrincipleStats | None
+    strongest: Strongest | None
     focus: Focus | None
+    no_focus: str | None  # "too-few" or "even" when there is no focus
     feeling: Feeling
-    intention: IntentionRecord | None
-    current_intention: IntentionRecord | None = None
+    intention: Intention | None
+    current_intention: Intention | None = None
+    support: tuple[SupportContact, ...] = ()
+    support_is_placeholder: bool = True
 
 
 def windows_ending(until: date, weeks: int) -> tuple[Window, ...]:
@@ -139,9 +213,13 @@ def windows_ending(until: date, weeks: int) -> tuple[Window, ...]:
 
 
 def query_windows(until: date, weeks: int) -> tuple[Window, ...]:
-    """The windows to ask the journal about: the trend, and always the previous period."""
+    """The windows to ask the journal about: the trend, and always the four the rules need."""
     windows_ending(until, weeks)  # says plainly when `weeks` is out of range
-    return windows_ending(until, max(weeks, 2))
+    try:
+        return windows_ending(until, max(weeks, RULE_WINDOWS))
+    except InvalidValue:
+        # Near the calendar's start the rules see what there is.
+        return windows_ending(until, max(weeks, 2))
 
 
 def build_review(
@@ -153,8 +231,8 @@ def build_review(
     activity_rows: Iterable[ActivityWindowRow],
     modes: Mapping[str, int],
     names: Mapping[str, str],
-    intention: IntentionRecord | None = None,
-    current_intention: IntentionRecord | None = None,
+    intention: Intention | None = None,
+    current_intention: Intention | None = None,
 ) -> Review:
     """Fold the grouped rows of `windows` (oldest first, as queried) into a Review."""
     if len(windows) < 2:
@@ -192,36 +270,60 @@ def build_review(
 
     current = activity.get(now)
     previous = activity.get(now - 1)
-    feeling_points = tuple(
-        Point(windows[i], *_feeling(activity.get(i))) for i in range(first_shown, len(windows))
-    )
     feeling_now = _feeling(current)
     all_feeling = [_feeling(activity.get(i))[0] for i in range(len(windows))]
-    all_minutes = [activity[i].minutes if i in activity else None for i in range(len(windows))]
+    # A week whose conversations were all untimed has no minutes, not 0 of them.
+    all_minutes = [
+        activity[i].minutes if i in activity and activity[i].timed else None
+        for i in range(len(windows))
+    ]
+    suggestion, seen = _feeling_suggestion(all_feeling, all_minutes)
     feeling = Feeling(
         average=feeling_now[0],
         ratings=feeling_now[1],
-        trend=feeling_points,
-        suggestion=_feeling_suggestion(all_feeling, all_minutes),
+        trend=tuple(
+            Point(windows[i], *_feeling(activity.get(i))) for i in range(first_shown, len(windows))
+        ),
+        suggestion=suggestion,
+        seen=seen,
     )
 
-    in_guide = [s for s in stats if not s.retired]
-    strongest = _strongest(in_guide, guide.slugs)
+    evidence = {
+        s.slug: found
+        for s in stats
+        if not s.retired and (found := _evidence(counts.get(s.slug, {}), windows, now)) is not None
+    }
+    strongest = _strongest(evidence, guide)
+    focus = _focus(evidence, strongest, guide, counts, now)
+    no_focus = None
+    if focus is None:
+        no_focus = "too-few" if len(evidence) < 2 else "even"
     return Review(
         period=windows[now],
         previous_period=windows[now - 1],
         windows=shown,
         conversations=current.conversations if current else 0,
         minutes=current.minutes if current else 0,
+        timed=current.timed if current else 0,
         previous_conversations=previous.conversations if previous else 0,
         modes={mode: modes[mode] for mode in _mode_order(modes)},
         principles=tuple(stats),
         strongest=strongest,
-        focus=_focus(in_guide, strongest, guide, counts, now),
+        focus=focus,
+        no_focus=no_focus,
         feeling=feeling,
         intention=intention,
         current_intention=current_intention,
+        support=guide.support,
+        support_is_placeholder=guide.support_is_placeholder,
     )
+
+
+def with_quotes(review: Review, quotes: Sequence[str]) -> Review:
+    """The review with the supporter's own words added to its focus (if it has one)."""
+    if review.focus is None:
+        return review
+    return replace(review, focus=replace(review.focus, quotes=tuple(quotes)))
 
 
 def _average(counted: tuple[int, int] | None) -> float | None:
@@ -241,116 +343,172 @@ def _mode_order(modes: Mapping[str, int]) -> list[str]:
     return known + sorted(m for m in modes if m not in MODES and modes[m])
 
 
-def _falling(values: list[float | None]) -> float | None:
-    """How far the last FALLING_RUN values fell, if each is below the one before."""
-    if len(values) < FALLING_RUN:
-        return None
-    run = values[-FALLING_RUN:]
-    if any(v is None for v in run):
-        return None
-    known = [v for v in run if v is not None]
-    if all(a > b for a, b in pairwise(known)):
-        return known[0] - known[-1]
+def _evidence(
+    per_window: Mapping[int, tuple[int, int]], windows: tuple[Window, ...], now: int
+) -> Evidence | None:
+    ratings, total = per_window.get(now, (0, 0))
+    if ratings >= MIN_RATINGS:
+        return Evidence(total / ratings, ratings, windows[now], 1)
+    before, before_total = per_window.get(now - 1, (0, 0))
+    if ratings > 0 and ratings + before >= MIN_RATINGS:
+        days = Window(windows[now - 1].start, windows[now].end)
+        return Evidence((total + before_total) / (ratings + before), ratings + before, days, 2)
     return None
 
 
-def _strongest(stats: list[PrincipleStats], order: tuple[str, ...]) -> PrincipleStats | None:
-    rated = [s for s in stats if s.average is not None]
-    if not rated:
+def _falls(values: Sequence[float | None]) -> tuple[float, ...] | None:
+    """The last RULE_WINDOWS values, if each is below the one before; else None."""
+    if len(values) < RULE_WINDOWS:
         return None
-    return min(rated, key=lambda s: (-(s.average or 0), -s.ratings, order.index(s.slug)))
+    run = values[-RULE_WINDOWS:]
+    known = tuple(v for v in run if v is not None)
+    if len(known) == RULE_WINDOWS and all(a > b for a, b in pairwise(known)):
+        return known
+    return None
+
+
+def _strongest(evidence: Mapping[str, Evidence], guide: Guide) -> Strongest | None:
+    if len(evidence) < 2:
+        return None
+    order = guide.slugs
+    best = min(evidence, key=lambda s: (-evidence[s].average, -evidence[s].ratings, order.index(s)))
+    if evidence[best].average <= min(e.average for e in evidence.values()):
+        return None
+    principle = guide.get(best)
+    return Strongest(best, principle.name if principle else best, evidence[best])
 
 
 def _focus(
-    stats: list[PrincipleStats],
-    strongest: PrincipleStats | None,
+    evidence: Mapping[str, Evidence],
+    strongest: Strongest | None,
     guide: Guide,
     counts: Mapping[str, Mapping[int, tuple[int, int]]],
     now: int,
 ) -> Focus | None:
-    if strongest is None:
-        return None
     order = guide.slugs
 
-    def chosen(stat: PrincipleStats, reason: str) -> Focus:
-        principle = guide.get(stat.slug)
-        questions = principle.questions if principle is not None else ()
-        return Focus(stat.slug, stat.name, reason, questions)
+    def chosen(slug: str, reason: str, falls: tuple[float, ...] = ()) -> Focus:
+        principle = guide.get(slug)
+        assert principle is not None  # only the guide's principles have evidence
+        return Focus(slug, principle.name, reason, principle.questions, evidence[slug], falls)
 
-    falling: list[tuple[float, int, PrincipleStats]] = []
-    for stat in stats:
-        history = [_average(counts.get(stat.slug, {}).get(i)) for i in range(now + 1)]
-        fall = _falling(history)
-        if fall is not None:
-            falling.append((-fall, order.index(stat.slug), stat))
+    falling: list[tuple[float, int, str, tuple[float, ...]]] = []
+    for slug in evidence:
+        if strongest is not None and slug == strongest.slug:
+            continue
+        history = [_average(counts.get(slug, {}).get(i)) for i in range(now + 1)]
+        falls = _falls(history)
+        if falls is not None and notable(falls[0] - falls[-1]):
+            falling.append((falls[-1] - falls[0], order.index(slug), slug, falls))
     if falling:
-        return chosen(min(falling, key=lambda f: (f[0], f[1]))[2], "falling")
+        _, _, slug, falls = min(falling)
+        return chosen(slug, "falling", falls)
 
-    rated = [s for s in stats if s.average is not None]
-    lowest = min(rated, key=lambda s: (s.average or 0, -s.ratings, order.index(s.slug)))
-    if strongest.average is not None and (lowest.average or 0) < strongest.average:
+    if strongest is None:
+        return None
+    lowest = min(
+        evidence, key=lambda s: (evidence[s].average, -evidence[s].ratings, order.index(s))
+    )
+    if notable(strongest.evidence.average - evidence[lowest].average):
         return chosen(lowest, "lowest")
-
-    unrated = [s for s in stats if s.average is None]
-    if unrated:
-
-        def last_rated(stat: PrincipleStats) -> int:
-            seen = [i for i in counts.get(stat.slug, {}) if counts[stat.slug][i][0] > 0]
-            return max(seen, default=-1)
-
-        return chosen(min(unrated, key=lambda s: (last_rated(s), order.index(s.slug))), "not-rated")
     return None
 
 
-def _feeling_suggestion(feelings: list[float | None], minutes: list[int | None]) -> str | None:
-    if _falling(feelings) is not None:
-        return "falling"
-    now = feelings[-1]
+def _feeling_suggestion(
+    feelings: list[float | None], minutes: list[int | None]
+) -> tuple[str | None, tuple[float, ...]]:
+    now, before = feelings[-1], feelings[-2]
+    if now is not None and before is not None and now <= LOW_FEELING and before <= LOW_FEELING:
+        return "low-run", (before, now)
+    falls = _falls(feelings)
+    if falls is not None:
+        return "falling", falls
     if now is not None and now <= LOW_FEELING:
-        return "low"
+        return "low", (now,)
     this_week = minutes[-1]
     earlier = [m for m in minutes[:-1] if m is not None]
     if this_week is not None and len(earlier) >= 2:
         usual = sum(earlier) / len(earlier)
         if this_week >= usual * BUSY_FACTOR and this_week >= usual + BUSY_EXTRA_MINUTES:
-            return "busy"
-    return None
+            return "busy", (float(this_week), usual)
+    return None, ()
+
+
+def check_summary(
+    reflections: Sequence[Entry],
+    intentions: Sequence[Intention],
+    guide: Guide,
+) -> None:
+    """Refuse a supervision summary whose text may identify someone, naming where and what.
+
+    Each reflection was checked when it was written, but the guard learns and
+    text gets edited: what leaves the machine is checked again, as it is now.
+    The words of the guide's principle names are never taken for a person's name.
+    """
+    from peerjournal.privacy import scan
+
+    known = {word for p in guide.principles for word in re.findall(r"\w+", p.name)}
+    places: list[tuple[str, str]] = []
+    for reflection in reflections:
+        for label, text in (
+            ("What happened", reflection.what_happened),
+            ("So what", reflection.so_what),
+            ("Now what", reflection.now_what),
+        ):
+            places += [(f"entry {reflection.id} ({label})", text)]
+    places += [("your intention", intention.text) for intention in intentions]
+    found = [
+        f'{where}: "{finding.text}", a {finding.kind}'
+        for where, text in places
+        for finding in scan(text, known_words=known)
+    ]
+    if not found:
+        return
+    shown = "; ".join(found[:SHOWN_FINDINGS])
+    if len(found) > SHOWN_FINDINGS:
+        shown += f"; and {len(found) - SHOWN_FINDINGS} more"
+    raise InvalidValue(
+        f"The summary was not written, because it may identify someone: {shown}. "
+        "Change those words with peerjournal edit ID, or add --allow-identifiers "
+        "to write it anyway."
+    )
 
 
 def review_json(review: Review) -> dict[str, Any]:
-    """The review's numbers for scripts: averages rounded to 2 places, null where none."""
+    """The review's numbers for scripts, at full precision; null where there is none."""
     return {
         "period": _span(review.period),
         "previous_period": _span(review.previous_period),
         "conversations": review.conversations,
         "minutes": review.minutes,
+        "timed": review.timed,
         "modes": dict(review.modes),
         "principles": [
             {
                 "slug": s.slug,
                 "name": s.name,
                 "retired": s.retired,
-                "average": _rounded(s.average),
+                "average": s.average,
                 "ratings": s.ratings,
-                "previous_average": _rounded(s.previous_average),
-                "change": _rounded(s.change),
+                "previous_average": s.previous_average,
+                "change": s.change,
                 "trend": [_point(p) for p in s.trend],
             }
             for s in review.principles
         ],
         "feeling": {
-            "average": _rounded(review.feeling.average),
+            "average": review.feeling.average,
             "ratings": review.feeling.ratings,
             "trend": [_point(p) for p in review.feeling.trend],
             "suggestion": review.feeling.suggestion,
+            "offer_support": review.feeling.offer_support,
         },
         "strongest": None
         if review.strongest is None
         else {
             "slug": review.strongest.slug,
             "name": review.strongest.name,
-            "average": _rounded(review.strongest.average),
-            "ratings": review.strongest.ratings,
+            **_evidence_json(review.strongest.evidence),
         },
         "focus": None
         if review.focus is None
@@ -358,8 +516,10 @@ def review_json(review: Review) -> dict[str, Any]:
             "slug": review.focus.slug,
             "name": review.focus.name,
             "reason": review.focus.reason,
+            **_evidence_json(review.focus.evidence),
             "questions": list(review.focus.questions),
         },
+        "no_focus": review.no_focus,
         "intention": None
         if review.intention is None
         else {
@@ -377,8 +537,8 @@ def _span(window: Window) -> dict[str, str]:
 
 
 def _point(point: Point) -> dict[str, Any]:
-    return {**_span(point.window), "average": _rounded(point.average), "ratings": point.ratings}
+    return {**_span(point.window), "average": point.average, "ratings": point.ratings}
 
 
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def _evidence_json(evidence: Evidence) -> dict[str, Any]:
+    return {"average": evidence.average, "ratings": evidence.ratings, "weeks": evidence.weeks}

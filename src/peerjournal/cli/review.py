@@ -61,7 +61,8 @@ def review_command(
             "--markdown",
             help=(
                 "Write a summary for supervision as Markdown, to FILE if given, "
-                "else to the screen. It holds only reflections you marked for sharing."
+                "else to the screen. It holds only reflections you marked for sharing, "
+                "and your ratings and feelings only if you add --with-ratings or --with-feeling."
             ),
         ),
     ] = False,
@@ -74,11 +75,27 @@ def review_command(
         ),
     ] = None,
     overwrite: Overwrite = False,
-    include_notes: Annotated[
+    with_ratings: Annotated[
         bool,
         typer.Option(
-            "--include-notes",
-            help="With --markdown: include every reflection and peer alias, not only shared ones.",
+            "--with-ratings",
+            help="With --markdown: include your principle ratings (left out unless you ask).",
+        ),
+    ] = False,
+    with_feeling: Annotated[
+        bool,
+        typer.Option(
+            "--with-feeling",
+            help="With --markdown: include how you felt after conversations (left out unless "
+            "you ask).",
+        ),
+    ] = False,
+    allow_identifiers: Annotated[
+        bool,
+        typer.Option(
+            "--allow-identifiers",
+            help="With --markdown: write the summary even if a shared reflection seems to "
+            "identify someone.",
         ),
     ] = False,
 ) -> None:
@@ -88,6 +105,13 @@ def review_command(
 
     if file is not None and not markdown:
         raise InvalidValue(f"A file name ('{file}') goes only with --markdown.")
+    for given, option in (
+        (with_ratings, "--with-ratings"),
+        (with_feeling, "--with-feeling"),
+        (allow_identifiers, "--allow-identifiers"),
+    ):
+        if given and not markdown:
+            raise InvalidValue(f"{option} goes only with --markdown.")
     windows = reviewing.query_windows(_last_day(until, week), weeks)
     guide = load_guide()
     with reading(ctx) as queries:
@@ -103,9 +127,14 @@ def review_command(
             return
         if markdown:
             shared, total = queries.reflections(
-                result.period, limit=MARKDOWN_REFLECTIONS, shared_only=not include_notes
+                result.period, limit=MARKDOWN_REFLECTIONS, shared_only=True
             )
-            text = render.review_markdown(result, shared, total, include_notes=include_notes)
+            if not allow_identifiers:
+                intentions = [i for i in (result.intention, result.current_intention) if i]
+                reviewing.check_summary(shared, intentions, guide)
+            text = render.review_markdown(
+                result, shared, total, with_ratings=with_ratings, with_feeling=with_feeling
+            )
         elif not as_json:
             reflections, total = queries.reflections(result.period, limit=SCREEN_REFLECTIONS)
     if as_json:
@@ -115,10 +144,10 @@ def review_command(
             handle.write(text)
         if file not in (None, "-"):
             render.notice(f"Your summary for supervision is in {file} (only you can read it).")
-        if not include_notes and not shared and result.conversations:
+        if not shared and result.conversations:
             render.notice(
-                "No reflection from this week is marked for sharing, so the summary has the "
-                "numbers only. Choose some with: peerjournal share ID"
+                "No reflection from this week is marked for sharing, so the summary holds "
+                "none. Choose some with: peerjournal share ID"
             )
     else:
         render.review_screen(result, reflections, total)
@@ -143,11 +172,11 @@ def _last_day(until: str | None, week: str | None) -> date:
 
 
 def _gather(queries: Reader, guide: Guide, spans: tuple[Window, ...], weeks: int) -> Review:
-    from peerjournal.review import build_review
+    from peerjournal.review import build_review, with_quotes
 
     rows = queries.principle_rows(spans)
     retired = {row.slug for row in rows if guide.get(row.slug) is None}
-    return build_review(
+    result = build_review(
         guide=guide,
         windows=spans,
         weeks=weeks,
@@ -158,6 +187,10 @@ def _gather(queries: Reader, guide: Guide, spans: tuple[Window, ...], weeks: int
         intention=queries.intention(spans[-2]),
         current_intention=queries.intention(spans[-1]),
     )
+    if result.focus is None:
+        return result
+    focus = result.focus
+    return with_quotes(result, queries.focus_quotes(focus.slug, focus.evidence.days))
 
 
 def _principle_slug(guide: Guide, result: Review, given: str) -> str:
