@@ -377,34 +377,36 @@ Your week: Mon 23 Mar – Sun 29 Mar 2026
 Compared with the week before: Mon 16 Mar – Sun 22 Mar 2026
 3 conversations · 75 minutes · in person 1, phone 1, text/chat 1
 
-Principle                           This week   Change   Trend, 3 weeks
-───────────────────────────────────────────────────────────────────────
-Empowerment and self-direction      not rated   –        ···
-                                                         – – –
-Mutual respect                      not rated   –        ···
-                                                         – – –
-Empathy                             3.67 (3)    ▲ 0.67   █▅▆
-                                                         5.0 3.0 3.7
-Emotional safety                    not rated   –        ···
-                                                         – – –
-Setting aside my own bias           not rated   –        ···
-                                                         – – –
-Authenticity                        not rated   –        ···
-                                                         – – –
-Hope and resilience                 5.00 (1)    ▲ 1.00   ▅▆█
-                                                         3.0 4.0 5.0
-Trust, consistency and boundaries   1.00 (1)    –        ··▁
-                                                         – – 1.0
+Principle                        This week   Change   Trend, 3 weeks
+────────────────────────────────────────────────────────────────────
+Empowerment and self-direction   not rated   –        ···
+                                                      – – –
+Mutual respect                   not rated   –        ···
+                                                      – – –
+Empathy                          3.67 (3)    ▲ 0.67   █▅▆
+                                                      5.0 3.0 3.7
+Emotional safety                 not rated   –        ···
+                                                      – – –
+Setting aside my own bias        not rated   –        ···
+                                                      – – –
+Authenticity                     not rated   –        ···
+                                                      – – –
+Hope and resilience              5.00 (1)    ▲ 1.00   ▅▆█
+                                                      3.0 4.0 5.0
+Trust and consistency            1.00 (1)    –        ··▁
+                                                      – – 1.0
+Boundaries and role              not rated   –        ···
+                                                      – – –
 Trend: one mark a week, oldest first (▁ is 1, █ is 5); · and –: not rated that
 week.
 
 Strongest this week: Hope and resilience (5.00 from 1 rating)
-Focus for next week: Trust, consistency and boundaries, because it had your
-lowest average this week.
+Focus for next week: Trust and consistency, because it had your lowest average
+this week.
 Ask yourself:
   • Did I follow through on what I said I would do?
-  • Did I keep their confidence, and was I clear about any limits to it?
-  • Did I stay within my role and my boundaries, and look after myself too?
+  • Was I there when I said I would be, and on time?
+  • Did I keep their confidence, and explain its limits in plain words?
 
 How you felt after conversations: 2.50 of 5 (2 notes)
 Trend: ▆▅▄  4.0 3.5 2.5
@@ -464,7 +466,7 @@ def test_markdown_shares_nothing_private_by_default(run: RunCli, three_weeks: li
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "| Empathy | 3.67 (3) | 3.00 | ▲ 0.67 |" in text
-    assert "**Trust, consistency and boundaries**, because it had your lowest average" in text
+    assert "**Trust and consistency**, because it had your lowest average" in text
     assert "Sat with [bold]R[/] while they planned the week." in text  # marked shared
     assert "my own story" not in text  # not shared
     assert "promised a call" not in text  # a rating's note
