@@ -12,7 +12,6 @@ the error it replaced, for the command line to mention. Nothing here prints.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -120,6 +119,8 @@ class Guide:
         Compared with each slug, each word of a slug and each longer word of a
         name that belongs to one principle only ("safety", "resilience").
         """
+        import difflib  # only a typo pays for it
+
         words: dict[str, set[str]] = {}
         for principle in self.principles:
             words.setdefault(principle.slug, set()).add(principle.slug)
