@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from peerjournal import __version__
-from peerjournal.errors import PeerJournalError
+from peerjournal.errors import GuideError, PeerJournalError
+
+if TYPE_CHECKING:
+    from peerjournal.principles import Guide
 
 EXIT_USER_ERROR = 1
 EXIT_INTERRUPTED = 130
@@ -91,6 +94,45 @@ def settings(ctx: typer.Context) -> Settings:
     """The global settings of this run."""
     root = ctx.find_root()
     return root.obj if isinstance(root.obj, Settings) else Settings()
+
+
+_GUIDE_FOR_READING = "peerjournal.guide_for_reading"
+
+
+def guide_for_reading(ctx: typer.Context) -> Guide:
+    """The guide for a command that reads or saves out the journal, loaded once per run.
+
+    A broken customised guide must not lock anyone out of their own entries:
+    the built-in guide stands in, and one warning on stderr names the broken
+    file and line. Commands that save ratings (`log`, `edit`) call
+    `load_guide()` instead and refuse.
+    """
+    from peerjournal.principles import load_guide
+
+    run: dict[str, Any] = ctx.find_root().meta
+    guide = run.get(_GUIDE_FOR_READING)
+    if guide is None:
+        guide = load_guide(fallback=True)
+        run[_GUIDE_FOR_READING] = guide
+        if guide.replaced_error is not None:
+            from peerjournal import render
+
+            render.warning(_replaced_warning(guide.replaced_error))
+    return guide
+
+
+def _replaced_warning(error: GuideError) -> str:
+    from peerjournal import paths
+
+    where = f"{error.path}, line {error.line}" if error.line is not None else f"{error.path}"
+    if error.path == paths.user_guide_path():
+        fix = "To fix it: peerjournal principles customize"
+    else:
+        fix = f"Fix that file, or unset {paths.ENV_PRINCIPLES}"
+    return (
+        f"The guide {where} is not valid ({error.problem}). Until it is fixed, the built-in "
+        f"guide is shown and 'peerjournal log' will not start. {fix}."
+    )
 
 
 def _show_version(value: bool) -> None:

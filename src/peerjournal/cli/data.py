@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import EXIT_USER_ERROR, app, settings
+from peerjournal.cli.app import EXIT_USER_ERROR, app, guide_for_reading, settings
 from peerjournal.errors import InvalidValue
 
 if TYPE_CHECKING:
@@ -166,9 +166,7 @@ def export_command(
         if fmt is ExportFormat.json:
             count = archive.export_json(journal.session, handle, where)
         elif fmt is ExportFormat.csv:
-            from peerjournal.principles import load_guide
-
-            count = archive.export_csv(journal.session, handle, where, load_guide().slugs)
+            count = archive.export_csv(journal.session, handle, where, guide_for_reading(ctx).slugs)
         else:
             count = archive.export_markdown(journal.session, handle, where)
     entries = "1 entry" if count == 1 else f"{count} entries"

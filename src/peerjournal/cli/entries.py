@@ -9,7 +9,7 @@ import typer
 
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, guide_for_reading, settings
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
@@ -57,7 +57,7 @@ def list_command(
     if as_json:
         render.json_data([entry_as_dict(r) for r in records])
     else:
-        render.entry_list(records, load_guide().slugs)
+        render.entry_list(records, guide_for_reading(ctx).slugs)
 
 
 @app.command("show")

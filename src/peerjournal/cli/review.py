@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peerjournal import render
-from peerjournal.cli.app import app, settings
+from peerjournal.cli.app import app, guide_for_reading, settings
 from peerjournal.errors import InvalidValue
 
 if TYPE_CHECKING:
@@ -85,12 +85,11 @@ def review_command(
     """Look back over the week: averages, trends, a focus for next week, your reflections."""
     from peerjournal import review as reviewing
     from peerjournal.journal import ReviewQueries, open_journal
-    from peerjournal.principles import load_guide
 
     if file is not None and not markdown:
         raise InvalidValue(f"A file name ('{file}') goes only with --markdown.")
     windows = reviewing.query_windows(_last_day(until, week), weeks)
-    guide = load_guide()
+    guide = guide_for_reading(ctx)
     location = settings(ctx).db
     with open_journal(location, write=False) as journal:
         queries = ReviewQueries(journal.session)
