@@ -207,6 +207,7 @@ def test_edit_by_prompts_keeps_what_enter_keeps(
         *[""] * 6,  # ratings: keep
         "5",  # hope: 2 -> 5
         "",  # trust
+        "",  # boundaries
         "4",  # feeling
         "",  # tags: keep
         "",  # save

@@ -248,7 +248,7 @@ def guided(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
 
 
-SKIP_RATINGS = [""] * 8
+SKIP_RATINGS = [""] * 9
 
 
 def test_guided_privacy_guard_offers_to_rewrite_the_answer(

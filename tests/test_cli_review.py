@@ -473,7 +473,7 @@ def test_the_focus_speaks_as_a_supervisor_and_quotes_the_supporter(
     assert screen.exit_code == 0, screen.output
     flat = " ".join(screen.stdout.split())
     assert (
-        "Focus for next week: Trust, consistency and boundaries was your lowest this week "
+        "Focus for next week: Trust and consistency was your lowest this week "
         "(2.3 from 3 ratings). What got in the way?"
     ) in flat
     # The rating's note first, then the first line of a "Now what?", lowest rating first.
@@ -668,38 +668,40 @@ Your week: Mon 23 Mar – Sun 29 Mar 2026
 Compared with the week before: Mon 16 Mar – Sun 22 Mar 2026
 4 conversations · 75 minutes over 2 of them · in person 1, phone 2, text/chat 1
 
-Principle                           This week         Change   Trend, 3 weeks
-─────────────────────────────────────────────────────────────────────────────
-Empowerment and self-direction      not rated         –        ···
-                                                               – – –
-Mutual respect                      3.8 (4 ratings)   ▼ 0.3    ·▆▆
-                                                               – 4.0 3.8
-Empathy                             4.3 (4 ratings)   ▲ 0.6    ▆▆▇
-                                                               4.0 3.7 4.3
-Emotional safety                    5.0 (1 rating)    –        ··█
-                                                               – – 5.0
-Setting aside my own bias           not rated         –        ···
-                                                               – – –
-Authenticity                        not rated         –        ···
-                                                               – – –
-Hope and resilience                 not rated         –        ···
-                                                               – – –
-Trust, consistency and boundaries   2.3 (3 ratings)   ▼ 0.7    ▆▅▃
-                                                               4.0 3.0 2.3
+Principle                        This week         Change   Trend, 3 weeks
+──────────────────────────────────────────────────────────────────────────
+Empowerment and self-direction   not rated         –        ···
+                                                            – – –
+Mutual respect                   3.8 (4 ratings)   ▼ 0.3    ·▆▆
+                                                            – 4.0 3.8
+Empathy                          4.3 (4 ratings)   ▲ 0.6    ▆▆▇
+                                                            4.0 3.7 4.3
+Emotional safety                 5.0 (1 rating)    –        ··█
+                                                            – – 5.0
+Setting aside my own bias        not rated         –        ···
+                                                            – – –
+Authenticity                     not rated         –        ···
+                                                            – – –
+Hope and resilience              not rated         –        ···
+                                                            – – –
+Trust and consistency            2.3 (3 ratings)   ▼ 0.7    ▆▅▃
+                                                            4.0 3.0 2.3
+Boundaries and role              not rated         –        ···
+                                                            – – –
 Trend: one mark a week, oldest first (▁ is 1, █ is 5); · and –: not rated that
 week.
 
 Going well: Empathy was your strongest this week (4.3 from 4 ratings). Notice
 what helped there, and keep it.
-Focus for next week: Trust, consistency and boundaries was your lowest this week
-(2.3 from 3 ratings). What got in the way?
+Focus for next week: Trust and consistency was your lowest this week (2.3 from 3
+ratings). What got in the way?
 In your own words:
   “gave my number, again”
   “Say what I can offer before the call ends.”
 Ask yourself:
   • Did I follow through on what I said I would do?
-  • Did I keep their confidence, and was I clear about any limits to it?
-  • Did I stay within my role and my boundaries, and look after myself too?
+  • Was I there when I said I would be, and on time?
+  • Did I keep their confidence, and explain its limits in plain words?
 
 How you felt after conversations: 2.8 of 5, from 4 conversations
 Trend: ▆▆▄  4.0 3.8 2.8
@@ -771,7 +773,7 @@ def test_the_summary_by_default_holds_no_rating_and_no_feeling(
     assert text.startswith("# Peer support review: Mon 23 Mar – Sun 29 Mar 2026\n")  # noqa: RUF001
     assert "Self-ratings are for reflection, not evaluation." in text
     assert "- Conversations: 4 (75 minutes over 2 of them)" in text
-    assert "## Focus for next week\n\n**Trust, consistency and boundaries**" in text
+    assert "## Focus for next week\n\n**Trust and consistency**" in text
     assert "- Did I follow through on what I said I would do?" in text
     assert "## Intention for next week\n\nSay what I can offer at the start." in text
     # No principle's number, no rating count, no feeling, no reason in numbers.
@@ -790,10 +792,10 @@ def test_the_summary_holds_ratings_and_feeling_only_when_asked(
 ) -> None:
     ratings = run("review", "--until", UNTIL, "--markdown", "--with-ratings").stdout
     assert "- Strongest this week: Empathy (4.3 from 4 ratings)" in ratings
-    assert "**Trust, consistency and boundaries**\n\nLowest this week: 2.3 from 3 ratings." in (
+    assert "**Trust and consistency**\n\nLowest this week: 2.3 from 3 ratings." in (
         ratings
     )
-    assert "| Trust, consistency and boundaries | 2.3 (3 ratings) | 3.0 | ▼ 0.7 |" in ratings
+    assert "| Trust and consistency | 2.3 (3 ratings) | 3.0 | ▼ 0.7 |" in ratings
     assert "Feeling" not in ratings
 
     feeling = run("review", "--until", UNTIL, "--markdown", "--with-feeling").stdout

@@ -21,15 +21,25 @@ class GuideError(PeerJournalError):
         )
         self.path = Path(path)
         self.line = line
+        self.problem = problem
 
 
 class UnknownPrinciple(PeerJournalError):
     """A slug matched no principle, or more than one."""
 
-    def __init__(self, given: str, valid: Iterable[str], *, ambiguous: bool = False) -> None:
+    def __init__(
+        self,
+        given: str,
+        valid: Iterable[str],
+        *,
+        ambiguous: bool = False,
+        suggestion: str | None = None,
+    ) -> None:
         valid_list = ", ".join(valid)
         if ambiguous:
             text = f"'{given}' matches more than one principle; type more of it ({valid_list})."
+        elif suggestion is not None:
+            text = f"There is no principle called '{given}'; did you mean '{suggestion}'?"
         else:
             text = f"There is no principle called '{given}'. Choose one of: {valid_list}."
         super().__init__(text)

@@ -61,6 +61,13 @@ def error(message: str) -> None:
     err().print(line, soft_wrap=True)
 
 
+def warning(message: str) -> None:
+    """One line on stderr about something that needs fixing but did not stop the command."""
+    line = Text("Warning: ", style="bold yellow")
+    line.append(inert(message))
+    err().print(line, soft_wrap=True)
+
+
 def notice(message: str) -> None:
     """A short message on stderr (never data)."""
     err().print(Text(inert(message)), soft_wrap=True)
@@ -88,6 +95,30 @@ def principles_list(guide: Guide) -> None:
             style="dim",
         )
     )
+    if guide.safety_note:
+        note = Table.grid(padding=(0, 1))
+        note.add_row(Text("On safety:", style="bold"), user_text(guide.safety_note))
+        out().print(Padding(note, (1, 0, 0, 0), expand=False))
+    out().print(support_contacts(guide))
+
+
+def support_contacts(guide: Guide) -> Group:
+    """Who the supporter can turn to, as the guide names them, or how to add them.
+
+    Long lines wrap under their own start, not under the bullet.
+    """
+    heading = Text("\nWho you can turn to", style="bold")
+    if guide.support_is_placeholder:
+        return Group(
+            heading, Padding(user_text(guide.support_placeholder), (0, 0, 0, 2), expand=False)
+        )
+    contacts = Table.grid(padding=(0, 1))
+    for contact in guide.support:
+        line = user_text(contact.name, style="bold")
+        line.append(": ")
+        line.append(inert(contact.how))
+        contacts.add_row("  •", line)
+    return Group(heading, contacts)
 
 
 def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -> None:

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from peerjournal import __version__
-from peerjournal.errors import PeerJournalError
+from peerjournal.errors import GuideError, PeerJournalError
+
+if TYPE_CHECKING:
+    from peerjournal.principles import Guide
 
 if TYPE_CHECKING:
     from peerjournal.db import Location
@@ -138,6 +141,45 @@ def writing(ctx: typer.Context, *, create: bool = False) -> Iterator[Journal]:
         if journal.created:
             render.notice(f"Started a new journal at {journal.path}")
         yield journal
+
+
+_GUIDE_FOR_READING = "peerjournal.guide_for_reading"
+
+
+def guide_for_reading(ctx: typer.Context) -> Guide:
+    """The guide for a command that reads or saves out the journal, loaded once per run.
+
+    A broken customised guide must not lock anyone out of their own entries:
+    the built-in guide stands in, and one warning on stderr names the broken
+    file and line. Commands that save ratings (`log`, `edit`) call
+    `load_guide()` instead and refuse.
+    """
+    from peerjournal.principles import load_guide
+
+    run: dict[str, Any] = ctx.find_root().meta
+    guide = run.get(_GUIDE_FOR_READING)
+    if guide is None:
+        guide = load_guide(fallback=True)
+        run[_GUIDE_FOR_READING] = guide
+        if guide.replaced_error is not None:
+            from peerjournal import render
+
+            render.warning(_replaced_warning(guide.replaced_error))
+    return guide
+
+
+def _replaced_warning(error: GuideError) -> str:
+    from peerjournal import paths
+
+    where = f"{error.path}, line {error.line}" if error.line is not None else f"{error.path}"
+    if error.path == paths.user_guide_path():
+        fix = "To fix it: peerjournal principles customize"
+    else:
+        fix = f"Fix that file, or unset {paths.ENV_PRINCIPLES}"
+    return (
+        f"The guide {where} is not valid ({error.problem}). Until it is fixed, the built-in "
+        f"guide is shown and 'peerjournal log' will not start. {fix}."
+    )
 
 
 def _show_version(value: bool) -> None:

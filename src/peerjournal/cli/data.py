@@ -14,7 +14,7 @@ from typing import Annotated, TextIO
 import typer
 
 from peerjournal import render
-from peerjournal.cli.app import EXIT_USER_ERROR, app, location, reading, writing
+from peerjournal.cli.app import EXIT_USER_ERROR, app, guide_for_reading, location, reading, writing
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
 from peerjournal.errors import InvalidValue
 
@@ -103,9 +103,7 @@ def export_command(
         if fmt is ExportFormat.json:
             count = exporting.export_json(reader, handle, where)
         elif fmt is ExportFormat.csv:
-            from peerjournal.principles import load_guide
-
-            count = exporting.export_csv(reader, handle, where, load_guide().slugs)
+            count = exporting.export_csv(reader, handle, where, guide_for_reading(ctx).slugs)
         else:
             count = exporting.export_markdown(reader, handle, where)
     entries = render.plural(count, "entry", "entries")

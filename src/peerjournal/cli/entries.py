@@ -9,7 +9,7 @@ import typer
 
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
-from peerjournal.cli.app import app, location, reading, writing
+from peerjournal.cli.app import app, guide_for_reading, location, reading, writing
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
 from peerjournal.drafts import Draft
@@ -72,7 +72,7 @@ def list_command(
 
         render.json_data([entry_as_dict(e) for e in entries])
     else:
-        render.entry_list(entries, load_guide().slugs, where=where, journal_empty=empty)
+        render.entry_list(entries, guide_for_reading(ctx).slugs, where=where, journal_empty=empty)
 
 
 @app.command("show")

@@ -1,20 +1,26 @@
-"""`peerjournal principles`: reread the guide, see where it lives, make it your own."""
+"""`peerjournal principles`: reread the guide, see where it lives, make it your own.
+
+`customize` works like `crontab -e`: the copy is checked each time the editor
+closes, and a guide that does not load is offered back to the editor, so a
+typo is caught while the supporter still remembers making it.
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import app, location
+from peerjournal.cli.app import EXIT_USER_ERROR, app, guide_for_reading, location
 from peerjournal.cli.editor import open_in_editor
-from peerjournal.errors import InvalidValue
-from peerjournal.principles import load_guide
+from peerjournal.errors import GuideError, InvalidValue
+from peerjournal.principles import Guide, Principle, load_guide
 
 _ACTIONS = ("path", "customize")
 
@@ -29,7 +35,7 @@ def principles_command(
             help=(
                 "A principle to read in full (its slug or the start of it). "
                 "'path' names the guide file in use; "
-                "'customize' copies the guide to your config folder to edit."
+                "'customize' copies the guide to your config folder and opens it to edit."
             ),
         ),
     ] = None,
@@ -42,15 +48,10 @@ def principles_command(
     if slug == "customize":
         _customize()
         return
-    guide = load_guide()
+    guide = guide_for_reading(ctx)
     if slug is None:
         if as_json:
-            listing = {
-                "path": str(guide.path),
-                "source": guide.source,
-                "principles": [_principle_json(p) for p in guide.principles],
-            }
-            render.json_data(listing)
+            render.json_data(_guide_json(guide))
         else:
             render.principles_list(guide)
         return
@@ -68,10 +69,27 @@ def principles_command(
         render.principle_detail(principle, own)
 
 
-def _principle_json(principle: object) -> dict[str, object]:
-    data = asdict(principle)  # type: ignore[call-overload]
+def _guide_json(guide: Guide) -> dict[str, object]:
+    return {
+        "path": str(guide.path),
+        "source": guide.source,
+        "safety_note": guide.safety_note,
+        "support": [asdict(contact) for contact in guide.support],
+        "support_is_placeholder": guide.support_is_placeholder,
+        "support_placeholder": guide.support_placeholder,
+        "principles": [_principle_json(p) for p in guide.principles],
+    }
+
+
+def _principle_json(principle: Principle) -> dict[str, object]:
+    data = asdict(principle)
     data["questions"] = list(data["questions"])
-    return dict(data)
+    return data
+
+
+def at_terminal() -> bool:
+    """Whether a person is at the keyboard and the screen, so an editor can be opened."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _customize() -> None:
@@ -79,17 +97,63 @@ def _customize() -> None:
     if target.exists():
         render.notice(f"You already have your own guide; it was left as it is: {target}")
     else:
-        source = paths.default_guide_path()
         try:
-            paths.ensure_private_dir(target.parent)
-            shutil.copyfile(source, target)
+            # Private like the journal: a guide may name a supervisor and their number.
+            paths.write_private_file(target, paths.default_guide_path().read_bytes())
         except OSError as exc:
             raise InvalidValue(
                 f"Your own copy of the guide could not be made at {target} "
                 f"({exc.strerror or exc}); check that folder, or choose another with "
                 "PEERJOURNAL_HOME."
             ) from None
-        render.notice("Your own copy of the guide is ready. Edit it to fit your practice.")
+        render.notice(
+            "Your own copy of the guide is ready. Add who you can turn to, "
+            "and change the wording to fit your practice."
+        )
+    chosen = os.environ.get(paths.ENV_PRINCIPLES)
+    if chosen:
+        render.notice(
+            f"Note: {paths.ENV_PRINCIPLES} is set, so peerjournal reads {chosen}, not this copy."
+        )
     typer.echo(str(target))
-    if sys.stdin.isatty() and sys.stdout.isatty():
+    if at_terminal():
+        _edit_until_it_loads(target)
+
+
+def _edit_until_it_loads(target: Path) -> None:
+    """Open the editor; on a guide that does not load, say why and offer to reopen it."""
+    from peerjournal.paths import GuideChoice
+
+    while True:
         open_in_editor(target)
+        try:
+            guide = load_guide(GuideChoice(target, "user"))
+        except GuideError as error:
+            render.error(str(error))
+            if _reopen():
+                continue
+            render.notice(
+                f"Your changes are kept in {target}. Until it is fixed, 'peerjournal log' "
+                "will not start and other commands show the built-in guide."
+            )
+            raise typer.Exit(EXIT_USER_ERROR) from None
+        render.notice(_checked(guide))
+        return
+
+
+def _reopen() -> bool:
+    try:
+        return typer.confirm("Open it again to fix it?", default=True, err=True)
+    except typer.Abort:
+        # Ctrl-C or Ctrl-D here means "not now", not "undo": the file is already saved.
+        return False
+
+
+def _checked(guide: Guide) -> str:
+    count = len(guide.principles)
+    principles = "1 principle" if count == 1 else f"{count} principles"
+    if guide.support_is_placeholder:
+        return f"Your guide is checked: {principles}, and no support contacts yet."
+    people = len(guide.support)
+    contacts = "1 support contact" if people == 1 else f"{people} support contacts"
+    return f"Your guide is checked: {principles} and {contacts}."

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peerjournal import render
-from peerjournal.cli.app import app, reading
+from peerjournal.cli.app import app, guide_for_reading, reading
 from peerjournal.cli.data import Overwrite, output_to
 from peerjournal.errors import InvalidValue
 
@@ -101,7 +101,6 @@ def review_command(
 ) -> None:
     """Look back over the week: averages, trends, a focus for next week, your reflections."""
     from peerjournal import review as reviewing
-    from peerjournal.principles import load_guide
 
     if file is not None and not markdown:
         raise InvalidValue(f"A file name ('{file}') goes only with --markdown.")
@@ -113,7 +112,7 @@ def review_command(
         if given and not markdown:
             raise InvalidValue(f"{option} goes only with --markdown.")
     windows = reviewing.query_windows(_last_day(until, week), weeks)
-    guide = load_guide()
+    guide = guide_for_reading(ctx)
     with reading(ctx) as queries:
         # Scripts get the same JSON shape, nulls and all, even from a new journal.
         if not as_json and not queries.has_entries():
