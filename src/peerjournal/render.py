@@ -784,9 +784,8 @@ def intention_question(existing: str) -> None:
     """Invite this week's intention before the prompt (on stderr)."""
     text = Text("\nOne thing you mean to practise next week", style="bold")
     if existing:
-        text.append(" (Enter keeps what you wrote: ", style="")
-        text.append(inert(existing))
-        text.append(")")
+        # The words themselves are on the answer's line, ready to change.
+        text.append(" (Enter keeps what you wrote)", style="")
     else:
         text.append(" (Enter skips)")
     err().print(text)
