@@ -341,3 +341,38 @@ def test_stdout_redirected_to_a_file_holds_only_the_json(journal_home: Path) -> 
     assert "\x1b" not in text and "When" not in text
     entry = json.loads(text)
     assert (entry["id"], entry["what_happened"], entry["mode"]) == (1, "A short note.", "phone")
+
+
+def test_without_readline_as_on_windows_enter_keeps_the_old_answer(journal_home: Path) -> None:
+    logged = subprocess.run(
+        [sys.executable, "-m", "peerjournal", "log", "--peer", "R.T.", "--note", "x", "--no-input"],
+        env={**os.environ, "PEERJOURNAL_HOME": str(journal_home)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+    assert logged.returncode == 0, logged.stderr
+    without_readline = (
+        "import sys; sys.modules['readline'] = None; from peerjournal.cli import main; "
+        "sys.argv = ['peerjournal', 'edit', '1']; main()"
+    )
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    child = pexpect.spawn(
+        sys.executable, ["-c", without_readline], env=env, encoding="utf-8", timeout=TIMEOUT
+    )
+    answer(child, "When [Enter keeps: ", "")
+    answer(child, "Number or name [Enter keeps: other]: ", "phone")
+    answer(child, "Minutes [Enter to skip]: ", "")
+    answer(child, "Alias [Enter keeps: R.T.]: ", "")
+    answer(child, "[Enter keeps: x] > ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    rate_all(child, NO_RATINGS)
+    answer(child, "Feeling 1-5", "")
+    answer(child, "Tags", "")
+    answer(child, "Save", "y")
+    assert finish(child) == 0
+    saved = show(journal_home, 1)
+    assert (saved["peer"], saved["mode"], saved["what_happened"]) == ("R.T.", "phone", "x")
