@@ -83,11 +83,6 @@ def read_line(prompt: str, *, prefill: str = "", history: str | None = None) -> 
     return answer
 
 
-def forget_history() -> None:
-    """Drop every remembered answer (a new run, or a test starting afresh)."""
-    _histories.clear()
-
-
 def readline_prompt(prompt: str) -> str:
     """`prompt` with its colour sequences marked as taking no room on screen."""
     return _INVISIBLE.sub(lambda found: f"{_HIDE_START}{found.group()}{_HIDE_END}", prompt)
