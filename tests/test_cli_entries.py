@@ -200,7 +200,9 @@ def test_edit_by_prompts_keeps_what_enter_keeps(
         "phone",  # mode
         "-",  # minutes: clear
         "",  # peer: keep (none)
-        "",  # what happened: keep
+        "",  # what happened, its first line: keep
+        "",  # its second line: keep
+        "",  # no more lines
         "Felt steady.",
         "",  # so what: new text
         "",  # now what: keep (empty)

@@ -409,7 +409,10 @@ def test_a_typed_line_that_is_not_text_is_asked_again(journal_home: Path) -> Non
 
     answers = iter([f"bad {NOT_UTF8}", "good line", ""])
     flow = GuidedFlow(
-        Draft(), load_guide(), journal_home / "draft.json", read=lambda _: next(answers)
+        Draft(),
+        load_guide(),
+        journal_home / "draft.json",
+        read=lambda _prompt, _prefill: next(answers),
     )
     flow.ask_text("what_happened", "What happened?")
     assert flow.draft.what_happened == "good line"

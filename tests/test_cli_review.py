@@ -792,9 +792,7 @@ def test_the_summary_holds_ratings_and_feeling_only_when_asked(
 ) -> None:
     ratings = run("review", "--until", UNTIL, "--markdown", "--with-ratings").stdout
     assert "- Strongest this week: Empathy (4.3 from 4 ratings)" in ratings
-    assert "**Trust and consistency**\n\nLowest this week: 2.3 from 3 ratings." in (
-        ratings
-    )
+    assert "**Trust and consistency**\n\nLowest this week: 2.3 from 3 ratings." in (ratings)
     assert "| Trust and consistency | 2.3 (3 ratings) | 3.0 | ▼ 0.7 |" in ratings
     assert "Feeling" not in ratings
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -15,14 +16,16 @@ import pytest
 pytestmark = pytest.mark.pty
 
 TIMEOUT = 30
+LEFT, UP, HOME, END, DELETE = "\x1b[D", "\x1b[A", "\x1b[H", "\x1b[F", "\x1b[3~"
+BACKSPACE, CTRL_U, CTRL_W = "\x7f", "\x15", "\x17"
 
 
-def spawn(home: Path, *args: str) -> pexpect.spawn[str]:
+def spawn(home: Path, *args: str, command: str = "log") -> pexpect.spawn[str]:
     env = {**os.environ, "PEERJOURNAL_HOME": str(home), "TERM": "dumb", "COLUMNS": "100"}
     env.pop("NO_COLOR", None)
     return pexpect.spawn(
         sys.executable,
-        ["-m", "peerjournal", "log", *args],
+        ["-m", "peerjournal", command, *args],
         env=env,
         encoding="utf-8",
         timeout=TIMEOUT,
@@ -148,7 +151,8 @@ def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> N
     assert not (journal_home / "draft.json").exists()
 
 
-def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path) -> None:
+@pytest.mark.parametrize("enter", ["\n", "\r"], ids=["newline", "return"])
+def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path, enter: str) -> None:
     child = spawn(journal_home)
     answer(child, "When [Enter: now]:", "")
     answer(child, "Number or name", "text")
@@ -157,7 +161,7 @@ def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path) -> None:
     child.expect_exact("What happened?")
     child.expect_exact("> ")
     # A paste arrives all at once: blank lines inside it are paragraph breaks.
-    child.send("First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n")
+    child.send("First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n".replace("\n", enter))
     child.expect_exact("Third paragraph.")
     answer(child, "> ", "")
     child.expect_exact("So what?")
@@ -175,3 +179,200 @@ def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path) -> None:
     assert saved["what_happened"] == "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."
     assert saved["so_what"] == "Felt steady."
     assert {r["slug"]: r["score"] for r in saved["ratings"]} == {"empowerment": 4}
+
+
+# --- line editing -------------------------------------------------------------
+
+
+def next_line(child: pexpect.spawn[str], text: str) -> None:
+    """Answer the next fresh '> ', not one that readline redrew while a line was edited."""
+    child.expect_exact("\r\n  > ")
+    child.sendline(text)
+
+
+def to_the_reflection(child: pexpect.spawn[str]) -> None:
+    answer(child, "When [Enter: now]:", "")
+    answer(child, "Number or name", "phone")
+    answer(child, "Minutes", "")
+    answer(child, "Alias", "")
+    child.expect_exact("What happened?")
+
+
+def after_the_reflection(child: pexpect.spawn[str], scores: list[str]) -> None:
+    rate_all(child, scores)
+    answer(child, "Feeling 1-5", "")
+    answer(child, "Tags", "")
+    answer(child, "Save this entry?", "")
+    child.expect_exact("Saved entry #1")
+
+
+NO_RATINGS = [""] * 9
+
+
+def test_a_typo_is_fixed_on_the_line_before_enter(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    to_the_reflection(child)
+    child.expect_exact("> ")
+    child.send(f"said somethng{LEFT * 2}i{HOME}I {END} kind.\r")
+    next_line(child, "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    after_the_reflection(child, NO_RATINGS)
+    assert finish(child) == 0
+    assert show(journal_home, 1)["what_happened"] == "I said something kind."
+
+
+def test_up_recalls_an_earlier_answer(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    to_the_reflection(child)
+    answer(child, "> ", "They called again.")
+    answer(child, "> ", "")
+    child.expect_exact("So what?")
+    answer(child, "> ", f"{UP}{HOME}{DELETE * 4}I was glad they")
+    next_line(child, "")
+    child.expect_exact("Now what?")
+    answer(child, "> ", "")
+    answer(child, "Rating 1-5", "4")
+    answer(child, "Rating 1-5", UP)
+    after_the_reflection(child, [""] * 7)
+    assert finish(child) == 0
+    saved = show(journal_home, 1)
+    assert saved["so_what"] == "I was glad they called again."
+    assert {r["slug"]: r["score"] for r in saved["ratings"]} == {
+        "empowerment": 4,
+        "mutual-respect": 4,
+    }
+
+
+def test_the_privacy_warning_brings_the_old_lines_back_to_edit(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    to_the_reflection(child)
+    answer(child, "> ", "Wrote to sam@example.com about it.")
+    answer(child, "> ", "Then we talked.")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    rate_all(child, NO_RATINGS)
+    answer(child, "Feeling 1-5", "")
+    answer(child, "Tags", "")
+    child.expect_exact("»sam@example.com«")
+    answer(child, "[e] edit this answer", "e")
+    child.expect_exact("> Wrote to sam@example.com about it.")
+    child.send(f"{CTRL_W * 3}them by email.\r")
+    child.expect_exact("> Then we talked.")
+    child.send("\r")
+    next_line(child, "")
+    answer(child, "Save this entry?", "")
+    child.expect_exact("Saved entry #1")
+    assert finish(child) == 0
+    assert show(journal_home, 1)["what_happened"] == "Wrote to them by email.\nThen we talked."
+
+
+def test_edit_puts_each_old_answer_on_its_line(journal_home: Path) -> None:
+    logged = subprocess.run(
+        [
+            *(sys.executable, "-m", "peerjournal", "log", "--when", "2026-03-01 09:00"),
+            *("--mode", "phone", "--minutes", "20", "--peer", "R.T.", "--rate", "empathy=4"),
+            *("--note", "first line\nsecond line", "--no-input"),
+        ],
+        env={**os.environ, "PEERJOURNAL_HOME": str(journal_home)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+    assert logged.returncode == 0, logged.stderr
+    child = spawn(journal_home, "1", command="edit")
+    child.expect_exact("When: 2026-03-01 09:00")
+    child.send("\r")
+    child.expect_exact("Number or name: phone")
+    child.send("\r")
+    child.expect_exact("Minutes: 20")
+    child.send("\r")
+    child.expect_exact("Alias: R.T.")
+    child.send(f"{BACKSPACE * 2}\r")
+    child.expect_exact("> first line")
+    child.send(f"{END}, changed\r")
+    child.expect_exact("> second line")
+    child.send(f"{CTRL_U}\r")  # an emptied line is left out
+    next_line(child, "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    rate_all(child, ["", ""])
+    child.expect_exact("Rating 1-5: 4")
+    child.send("\r")
+    rate_all(child, [""] * 6)
+    answer(child, "Feeling 1-5", "")
+    answer(child, "Tags", "")
+    answer(child, "Save", "y")
+    assert finish(child) == 0
+
+    saved = show(journal_home, 1)
+    assert saved["peer"] == "R."
+    assert saved["what_happened"] == "first line, changed"
+    assert (saved["mode"], saved["minutes"]) == ("phone", 20)
+    assert saved["local_time"].startswith("2026-03-01T09:00")
+    assert [(r["slug"], r["score"]) for r in saved["ratings"]] == [("empathy", 4)]
+
+
+def test_stdout_redirected_to_a_file_holds_only_the_json(journal_home: Path) -> None:
+    target = journal_home.parent / "entry.json"
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    command = shlex.join([sys.executable, "-m", "peerjournal", "log", "--json"])
+    child = pexpect.spawn(
+        "/bin/sh",
+        ["-c", f"exec {command} > {shlex.quote(str(target))}"],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 100),
+    )
+    to_the_reflection(child)
+    answer(child, "> ", f"A shortt{BACKSPACE} note.")
+    child.expect_exact("note.\r\n")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    after_the_reflection(child, NO_RATINGS)
+    assert finish(child) == 0
+
+    text = target.read_text(encoding="utf-8")
+    assert "\x1b" not in text and "When" not in text
+    entry = json.loads(text)
+    assert (entry["id"], entry["what_happened"], entry["mode"]) == (1, "A short note.", "phone")
+
+
+def test_without_readline_as_on_windows_enter_keeps_the_old_answer(journal_home: Path) -> None:
+    logged = subprocess.run(
+        [sys.executable, "-m", "peerjournal", "log", "--peer", "R.T.", "--note", "x", "--no-input"],
+        env={**os.environ, "PEERJOURNAL_HOME": str(journal_home)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+    assert logged.returncode == 0, logged.stderr
+    without_readline = (
+        "import sys; sys.modules['readline'] = None; from peerjournal.cli import main; "
+        "sys.argv = ['peerjournal', 'edit', '1']; main()"
+    )
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    child = pexpect.spawn(
+        sys.executable, ["-c", without_readline], env=env, encoding="utf-8", timeout=TIMEOUT
+    )
+    answer(child, "When [Enter keeps: ", "")
+    answer(child, "Number or name [Enter keeps: other]: ", "phone")
+    answer(child, "Minutes [Enter to skip]: ", "")
+    answer(child, "Alias [Enter keeps: R.T.]: ", "")
+    answer(child, "[Enter keeps: x] > ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    rate_all(child, NO_RATINGS)
+    answer(child, "Feeling 1-5", "")
+    answer(child, "Tags", "")
+    answer(child, "Save", "y")
+    assert finish(child) == 0
+    saved = show(journal_home, 1)
+    assert (saved["peer"], saved["mode"], saved["what_happened"]) == ("R.T.", "phone", "x")

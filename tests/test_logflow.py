@@ -1,4 +1,4 @@
-"""The pieces of the log flow that need no terminal: the editor template and values."""
+"""The pieces of the log flow that need no terminal: the editor template, values, steps."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -432,9 +433,33 @@ def step(number: int, total: int, title: str, hint: str = "") -> None:
     err().print(line, soft_wrap=True)
 
 
-def ask(prompt: str) -> str:
-    """Read one line the user types, after a prompt on stderr."""
-    return err().input(Text(prompt, style="cyan"))
+def ask(prompt: str, prefill: str = "", *, history: str | None = "answers") -> str:
+    """Read one line the user types, after a prompt on stderr.
+
+    The line starts out holding `prefill` (an old answer being changed), and Up
+    recalls earlier answers of this run kept under `history` (None: no recall).
+    Where the terminal cannot edit a line, the prompt says that Enter keeps it.
+    """
+    from peerjournal import terminal
+
+    if terminal.line_editing():
+        console = err()
+        with console.capture() as captured:
+            console.print(Text(prompt, style="cyan"), end="", soft_wrap=True)
+        return terminal.read_line(captured.get(), prefill=prefill, history=history)
+    err().print(Text(_keeping(prompt, prefill) if prefill else prompt, style="cyan"), end="")
+    return terminal.read_line("", prefill=prefill, history=history)
+
+
+def _keeping(prompt: str, old: str) -> str:
+    """The prompt with "[Enter keeps: …]" before its closing ':' or '>'."""
+    found = re.search(r"[:>?]\s*$", prompt)
+    at = found.start() if found else len(prompt)
+    head = prompt[:at].rstrip()
+    keeps = f"[Enter keeps: {inert(old)}]"
+    if head.strip():
+        return f"{head} {keeps}{prompt[len(head) :]}"
+    return f"{prompt[:at]}{keeps} {prompt[at:]}"
 
 
 def hint(message: str) -> None:
@@ -855,9 +880,8 @@ def intention_question(existing: str) -> None:
     """Invite this week's intention before the prompt (on stderr)."""
     text = Text("\nOne thing you mean to practise next week", style="bold")
     if existing:
-        text.append(" (Enter keeps what you wrote: ", style="")
-        text.append(inert(existing))
-        text.append(")")
+        # The words themselves are on the answer's line, ready to change.
+        text.append(" (Enter keeps what you wrote)", style="")
     else:
         text.append(" (Enter skips)")
     err().print(text)

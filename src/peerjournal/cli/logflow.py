@@ -259,8 +259,9 @@ class GuidedFlow:
     """The nine steps of a guided log, asked in order; what is already answered is skipped.
 
     The draft is saved after every answer from the first one the user types,
-    so Ctrl-C, a crash or a failed save never lose it. When editing, Enter
-    keeps the current value and '-' clears an optional one.
+    so Ctrl-C, a crash or a failed save never lose it. Where an answer is being
+    changed, its line starts out holding the old one: Enter keeps it, and an
+    emptied line or '-' clears an optional one.
     """
 
     draft: Draft
@@ -271,7 +272,7 @@ class GuidedFlow:
     strict_privacy: bool = False
     typed: bool = False
     unkept: bool = False
-    read: Callable[[str], str] = render.ask
+    read: Callable[[str, str], str] = render.ask  # (prompt, prefill) -> the line
     more_waiting: Callable[[], bool] = lambda: input_is_waiting()
     # Called once, when the first answer comes back (the guided log starts loading
     # the write side then, so that saving after the last answer costs no import).
@@ -307,10 +308,10 @@ class GuidedFlow:
                 self.unkept = True
                 render.notice(f"{exc} You can carry on: the entry is saved at the end.")
 
-    def line(self, prompt: str, *, exact: bool = False) -> str:
+    def line(self, prompt: str, *, exact: bool = False, prefill: str = "") -> str:
         while True:
             try:
-                answer = self.read(prompt)
+                answer = self.read(prompt, prefill)
             except (KeyboardInterrupt, EOFError):
                 raise Interrupted from None
             if self.on_first_answer is not None:
@@ -322,20 +323,26 @@ class GuidedFlow:
             except InvalidValue as exc:
                 # Asked again at once: such text could not be kept in the draft either.
                 render.hint(f"  {exc}")
-        if answer.strip():
+        if answer.strip() and answer != prefill:
             self.typed = True
         return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
 
-    def current(self, value: object) -> str:
-        if not self.editing or value in (None, "", [], {}):
-            return ""
-        return f" [Enter keeps: {value}]"
+    @staticmethod
+    def skip_hint(value: object) -> str:
+        """What an optional question says when there is no answer yet to keep."""
+        return " [Enter to skip]" if value in (None, "", []) else ""
 
-    def ask_until_valid(self, prompt: str, accept: Callable[[str], bool]) -> None:
-        """Ask again, with the hint `accept` gives, until it takes the answer."""
+    def ask_until_valid(
+        self, prompt: str, accept: Callable[[str], bool], prefill: object = None
+    ) -> None:
+        """Ask again, with the hint `accept` gives, until it takes the answer.
+
+        The line starts out holding `prefill`, the answer there is now, if any.
+        """
+        shown = "" if prefill is None else str(prefill)
         while True:
             try:
-                if accept(self.line(prompt)):
+                if accept(self.line(prompt, prefill=shown)):
                     return
             except InvalidValue as exc:
                 render.hint(f"  {exc}")
@@ -349,15 +356,19 @@ class GuidedFlow:
         shown = (
             self.draft.occurred_at.strftime("%Y-%m-%d %H:%M") if self.draft.occurred_at else None
         )
-        default = shown if self.editing else "now"
+        keep = shown if self.editing else None
 
         def accept(answer: str) -> bool:
-            if not answer and self.draft.occurred_at is not None and self.editing:
+            # The time kept to the second when its line is left as it was, or emptied.
+            if keep is not None and answer in ("", keep):
                 return True
             self.draft.occurred_at = parse_when(answer or "now")
             return True
 
-        self.ask_until_valid(f"  When [Enter: {default}]: ", accept)
+        if keep is not None:
+            self.ask_until_valid("  When: ", accept, keep)
+        else:
+            self.ask_until_valid("  When [Enter: now]: ", accept)
 
     def ask_mode(self) -> None:
         render.step(2, STEPS, "Kind of contact")
@@ -368,38 +379,31 @@ class GuidedFlow:
             self.draft.mode = parse_mode(answer) if answer else default
             return True
 
-        self.ask_until_valid(
-            f"  {menu}\n  Number or name [Enter: {mode_label(default)}]: ",
-            accept,
-        )
+        label = mode_label(default)
+        if self.editing:
+            self.ask_until_valid(f"  {menu}\n  Number or name: ", accept, label)
+        else:
+            self.ask_until_valid(f"  {menu}\n  Number or name [Enter: {label}]: ", accept)
 
     def ask_minutes(self) -> None:
         render.step(3, STEPS, "How many minutes did it last?", "optional")
 
         def accept(answer: str) -> bool:
-            if answer == "-":
-                self.draft.minutes = None
-            elif answer:
-                self.draft.minutes = check_minutes(answer)
+            self.draft.minutes = check_minutes(answer) if answer not in ("", "-") else None
             return True
 
-        self.ask_until_valid(
-            f"  Minutes{self.current(self.draft.minutes) or ' [Enter to skip]'}: ", accept
-        )
+        minutes = self.draft.minutes
+        self.ask_until_valid(f"  Minutes{self.skip_hint(minutes)}: ", accept, minutes)
 
     def ask_peer(self) -> None:
         render.step(4, STEPS, "Peer alias", "optional: initials or a pseudonym, never a full name")
 
         def accept(answer: str) -> bool:
-            if answer == "-":
-                self.draft.peer = None
-            elif answer:
-                self.draft.peer = clean_peer(answer)
+            self.draft.peer = clean_peer(answer) if answer != "-" else None
             return True
 
-        self.ask_until_valid(
-            f"  Alias{self.current(self.draft.peer) or ' [Enter to skip]'}: ", accept
-        )
+        peer = self.draft.peer
+        self.ask_until_valid(f"  Alias{self.skip_hint(peer)}: ", accept, peer)
 
     def ask_reflection(self) -> None:
         render.step(5, STEPS, "Your reflection", PRIVACY_REMINDER)
@@ -415,14 +419,24 @@ class GuidedFlow:
                 self.draft.mark_done(prompt.field)
                 self.keep()
 
-    def ask_text(self, field_name: str, prompt: str) -> None:
-        """A multi-line answer, kept in the draft line by line."""
+    def ask_text(self, field_name: str, prompt: str, *, revise: bool = False) -> None:
+        """A multi-line answer, kept in the draft line by line.
+
+        When it is being changed (editing, or `revise`), each of its lines comes
+        back prefilled in turn before new ones are asked for.
+        """
         existing: str = getattr(self.draft, field_name)
         render.notice(f"  {prompt}")
         lines: list[str] = []
-        if existing and self.editing:
-            render.notice(f"  Now: {existing}")
-            render.hint("  Type a new answer, or press Enter to keep this one.")
+        if existing and (self.editing or revise):
+            render.hint(
+                "  Your lines come back one at a time: change a line, or press Enter to keep "
+                "it; clear it to leave it out. Then add lines, or press Enter on an empty "
+                "line to finish."
+            )
+            lines = self.revise_lines(existing.splitlines())
+            setattr(self.draft, field_name, "\n".join(lines))
+            self.keep()
         elif existing:
             # A resumed draft: carry on from the last line that was kept.
             render.notice(f"  So far: {existing}")
@@ -440,6 +454,22 @@ class GuidedFlow:
             lines.append(answer)
             setattr(self.draft, field_name, "\n".join(lines))
             self.keep()
+
+    def revise_lines(self, old: list[str]) -> list[str]:
+        """The lines of an answer, each offered for change; blank ones stay as breaks."""
+        lines: list[str] = []
+        for text in old:
+            if not text.strip():
+                # One break between paragraphs, even when the one between was left out.
+                if lines and lines[-1]:
+                    lines.append("")
+                continue
+            answer = self.line("  > ", exact=True, prefill=text)
+            if answer.strip() not in ("", "-"):
+                lines.append(answer)
+        if lines and not lines[-1]:
+            lines.pop()
+        return lines
 
     def ask_ratings(self) -> None:
         render.step(
@@ -459,19 +489,18 @@ class GuidedFlow:
     def ask_rating(self, principle: Principle, number: int, total: int) -> None:
         render.principle_prompt(principle, number, total)
         now = self.draft.ratings.get(principle.slug)
-        suffix = self.current(now) or " [Enter to skip]"
 
         def accept(answer: str) -> bool:
             if answer == "?":
                 render.rating_examples(principle)
                 return False
-            if answer == "-":
+            if answer in ("", "-"):
                 self.draft.ratings.pop(principle.slug, None)
-            elif answer:
+            else:
                 self.draft.ratings[principle.slug] = parse_score(answer)
             return True
 
-        self.ask_until_valid(f"  Rating 1-5{suffix}: ", accept)
+        self.ask_until_valid(f"  Rating 1-5{self.skip_hint(now)}: ", accept, now)
 
     def ask_feeling(self) -> None:
         render.step(
@@ -482,28 +511,22 @@ class GuidedFlow:
         )
 
         def accept(answer: str) -> bool:
-            if answer == "-":
-                self.draft.feeling = None
-            elif answer:
-                self.draft.feeling = parse_feeling(answer)
+            feeling = answer not in ("", "-")
+            self.draft.feeling = parse_feeling(answer) if feeling else None
             return True
 
-        self.ask_until_valid(
-            f"  Feeling 1-5{self.current(self.draft.feeling) or ' [Enter to skip]'}: ", accept
-        )
+        now = self.draft.feeling
+        self.ask_until_valid(f"  Feeling 1-5{self.skip_hint(now)}: ", accept, now)
 
     def ask_tags(self) -> None:
         render.step(8, STEPS, "Tags", "optional, separated by commas, e.g. warmline, first-contact")
         shown = ", ".join(self.draft.tags)
 
         def accept(answer: str) -> bool:
-            if answer == "-":
-                self.draft.tags = []
-            elif answer:
-                self.draft.tags = list(clean_tags(answer.split(",")))
+            self.draft.tags = list(clean_tags(answer.split(","))) if answer != "-" else []
             return True
 
-        self.ask_until_valid(f"  Tags{self.current(shown) or ' [Enter to skip]'}: ", accept)
+        self.ask_until_valid(f"  Tags{self.skip_hint(shown)}: ", accept, shown)
 
     # Before saving ------------------------------------------------------------
 
@@ -525,16 +548,12 @@ class GuidedFlow:
                 kept.add(field_name)
                 continue
             if field_name == "peer":
-                self.draft.peer = None
-                self.draft.done.remove("peer")
                 self.ask_peer()
-                self.draft.mark_done("peer")
             elif self.use_editor:
                 reflection_from_editor(self.draft)
             else:
                 question = next(p.question for p in REFLECTION_PROMPTS if p.field == field_name)
-                setattr(self.draft, field_name, "")
-                self.ask_text(field_name, question)
+                self.ask_text(field_name, question, revise=True)
             self.keep()
 
     def _field_text(self, field_name: str) -> str:

@@ -208,7 +208,7 @@ def _ask_intention(ctx: typer.Context, result: Review) -> None:
 
     existing = result.current_intention.text if result.current_intention else ""
     render.intention_question(existing)
-    text = typer.prompt("Intention", default=existing, show_default=False, err=True).strip()
+    text = render.ask("Intention: ", existing).strip()
     if not text or text == existing:
         return
     with writing(ctx) as journal:
