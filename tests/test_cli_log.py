@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import Result
 
 from peerjournal import drafts
 from peerjournal.errors import DatabaseError
@@ -17,6 +18,11 @@ HOSTILE = (
     "[bold]not bold[/] [/] [link=https://x]link[/link] \x1b[31mred\x1b[0m "
     "\x1b]0;title\x07 \x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\ bell\x07 nul\x00 \u202eevil"
 )
+
+
+def said(result: Result) -> str:
+    """What the command said on stderr, with the lines the terminal width wrapped joined."""
+    return " ".join(result.stderr.split())
 
 
 def entries(run: RunCli) -> list[dict[str, Any]]:
@@ -64,7 +70,7 @@ def test_a_unique_prefix_names_a_principle_and_unrated_ones_stay_unrated(run: Ru
     }
     assert saved["mode"] == "other"
     assert saved["what_happened"] == ""
-    assert "Lowest today: Mutual respect (2 of 5)" in result.stderr
+    assert said(result).count("Mutual respect came out lowest (2 of 5)") == 1
 
 
 def test_note_dash_reads_stdin_without_a_terminal(run: RunCli) -> None:
@@ -248,7 +254,10 @@ def guided(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
 
 
-SKIP_RATINGS = [""] * 9
+# The guided steps before the reflection: when, feeling, kind, minutes, alias.
+FACTS = ["", "", "", "", ""]
+# After it: no promise, no flag, no principle rated, no tag.
+AFTER = ["", "", "none", ""]
 
 
 def test_guided_privacy_guard_offers_to_rewrite_the_answer(
@@ -256,9 +265,9 @@ def test_guided_privacy_guard_offers_to_rewrite_the_answer(
 ) -> None:
     guided(monkeypatch)
     typed = [
-        "", "", "", "",  # when, mode, minutes, peer
+        *FACTS,
         "Write to sam@example.com", "", "", "",  # the reflection
-        *SKIP_RATINGS, "", "",  # ratings, feeling, tags
+        *AFTER,
         "e",  # edit the flagged answer
         "Wrote to them by email", "",
         "",  # save
@@ -273,7 +282,7 @@ def test_guided_privacy_guard_can_keep_the_answer(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "", "mail sam@example.com", "", "", "", *SKIP_RATINGS, "", "", "k", ""]
+    typed = [*FACTS, "mail sam@example.com", "", "", "", *AFTER, "k", ""]
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert entries(run)[0]["what_happened"] == "mail sam@example.com"
@@ -281,7 +290,8 @@ def test_guided_privacy_guard_can_keep_the_answer(
 
 def test_guided_flags_answer_their_steps(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "A note", "", "", "", *SKIP_RATINGS, "", "n"]
+    # when, minutes, alias; the reflection; the rest; do not save.
+    typed = ["", "", "", "A note", "", "", "", *AFTER, "n"]
     result = run("log", "--mode", "video", "--feeling", "2", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert "Kind of contact" not in result.stderr
@@ -296,7 +306,7 @@ def test_end_of_input_mid_flow_keeps_the_draft_and_exits_130(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guided(monkeypatch)
-    result = run("log", input="\nphone\n25\n")
+    result = run("log", input="\n\nphone\n25\n")
     assert result.exit_code == 130, result.output
     assert "kept in" in result.stderr
     kept = drafts.load()
@@ -324,7 +334,7 @@ def test_every_command_explains_itself(run: RunCli, command: str) -> None:
 
 def test_the_summary_shows_typed_text_inert(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "", HOSTILE.replace("\x00", ""), "", "", "", *SKIP_RATINGS, "", "", ""]
+    typed = [*FACTS, HOSTILE.replace("\x00", ""), "", "", "", *AFTER, ""]
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     summary = result.stderr.split("Your entry")[1]
@@ -403,7 +413,7 @@ def test_bytes_that_are_not_text_are_refused_plainly(run: RunCli, args: list[str
 
 
 def test_a_typed_line_that_is_not_text_is_asked_again(journal_home: Path) -> None:
-    from peerjournal.cli.logflow import GuidedFlow
+    from peerjournal.cli.guided import GuidedFlow
     from peerjournal.drafts import Draft
     from peerjournal.principles import load_guide
 
@@ -444,7 +454,7 @@ def test_guided_log_without_a_usable_folder_shows_the_text_back(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
 ) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "", "words I must not lose", "", "", "", *SKIP_RATINGS, "", "", ""]
+    typed = [*FACTS, "words I must not lose", "", "", "", *AFTER, ""]
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -455,7 +465,7 @@ def test_stopping_without_a_usable_folder_shows_the_text_back(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
 ) -> None:
     guided(monkeypatch)
-    result = run("log", input="\n\n\n\nwords I must not lose\n")
+    result = run("log", input="\n\n\n\n\nwords I must not lose\n")
     assert result.exit_code == 130, result.output
     assert "Traceback" not in result.output
     assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -38,6 +39,11 @@ def answer(child: pexpect.spawn[str], prompt: str, text: str) -> None:
     child.sendline(text)
 
 
+def expect_words(child: pexpect.spawn[str], text: str) -> None:
+    """Wait for `text`, wherever the terminal's width broke its lines."""
+    child.expect(r"\s+".join(re.escape(word) for word in text.split()))
+
+
 def show(home: Path, entry_id: int) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-m", "peerjournal", "show", str(entry_id), "--json"],
@@ -67,6 +73,7 @@ def rate_all(child: pexpect.spawn[str], scores: list[str]) -> None:
 def test_a_whole_guided_log(journal_home: Path) -> None:
     child = spawn(journal_home)
     answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "okay")
     answer(child, "Number or name", "phone")
     answer(child, "Minutes", "twenty")
     child.expect_exact("not a number of minutes")
@@ -78,19 +85,27 @@ def test_a_whole_guided_log(journal_home: Path) -> None:
     answer(child, "> ", "I wanted to fix it for them.")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    child.expect_exact("Empowerment and self-direction")
+    answer(child, "Promise", "")
+    answer(child, "Flags", "")
+    answer(child, "Principles [Enter: all]:", "1 empathy 7")
+    child.expect_exact("[1/3] Empowerment and self-direction")
     answer(child, "Rating 1-5", "6")
     child.expect_exact("from 1 to 5, not 6")
     answer(child, "Rating 1-5", "?")
     child.expect_exact("5 looks like:")
-    rate_all(child, ["2", "", "4", "", "", "", "5", "", ""])
-    answer(child, "Feeling 1-5", "3")
+    answer(child, "Rating 1-5", "2")
+    answer(child, "Why a 2?", "I offered my plan before asking")
+    child.expect_exact("[2/3] Empathy")
+    answer(child, "Rating 1-5", "4")
+    child.expect_exact("[3/3] Hope and resilience")
+    answer(child, "Rating 1-5", "5")
+    answer(child, "Why a 5?", "")
     answer(child, "Tags", "warmline")
     child.expect_exact("Your entry")
     child.expect_exact("[bold]really[/]")
-    answer(child, "Save this entry?", "")
+    answer(child, "Save? [Y/n/e]", "")
     child.expect_exact("Saved entry #1")
-    child.expect_exact("Lowest today: Empowerment and self-direction (2 of 5)")
+    expect_words(child, "Empowerment and self-direction came out lowest (2 of 5)")
     assert finish(child) == 0
 
     saved = show(journal_home, 1)
@@ -102,10 +117,10 @@ def test_a_whole_guided_log(journal_home: Path) -> None:
     )
     assert saved["so_what"] == "I wanted to fix it for them."
     assert saved["now_what"] == ""
-    assert {r["slug"]: r["score"] for r in saved["ratings"]} == {
-        "empowerment": 2,
-        "empathy": 4,
-        "hope": 5,
+    assert {r["slug"]: (r["score"], r["note"]) for r in saved["ratings"]} == {
+        "empowerment": (2, "I offered my plan before asking"),
+        "empathy": (4, None),
+        "hope": (5, None),
     }
     assert saved["feeling"] == 3
     assert saved["tags"] == ["warmline"]
@@ -115,6 +130,7 @@ def test_a_whole_guided_log(journal_home: Path) -> None:
 def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> None:
     child = spawn(journal_home)
     answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "")
     answer(child, "Number or name", "2")
     answer(child, "Minutes", "15")
     answer(child, "Alias", "")
@@ -137,10 +153,14 @@ def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> N
     answer(child, "> ", "")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    rate_all(child, ["", "", "5", "", "", "", "", "", ""])
-    answer(child, "Feeling 1-5", "")
+    answer(child, "Promise", "")
+    answer(child, "Flags", "")
+    answer(child, "Principles", "")
+    rate_all(child, ["", "", "5"])
+    answer(child, "Why a 5?", "")
+    rate_all(child, [""] * 6)
     answer(child, "Tags", "")
-    answer(child, "Save this entry?", "y")
+    answer(child, "Save?", "y")
     child.expect_exact("Saved entry #1")
     assert finish(child) == 0
 
@@ -155,6 +175,7 @@ def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> N
 def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path, enter: str) -> None:
     child = spawn(journal_home)
     answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "")
     answer(child, "Number or name", "text")
     answer(child, "Minutes", "")
     answer(child, "Alias", "")
@@ -168,10 +189,12 @@ def test_pasted_paragraphs_stay_in_one_answer(journal_home: Path, enter: str) ->
     answer(child, "> ", "Felt steady.")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    rate_all(child, ["4", "", "", "", "", "", "", "", ""])
-    answer(child, "Feeling 1-5", "")
+    answer(child, "Promise", "")
+    answer(child, "Flags", "")
+    answer(child, "Principles", "empowerment")
+    rate_all(child, ["4"])
     answer(child, "Tags", "")
-    answer(child, "Save this entry?", "")
+    answer(child, "Save?", "")
     child.expect_exact("Saved entry #1")
     assert finish(child) == 0
 
@@ -192,21 +215,26 @@ def next_line(child: pexpect.spawn[str], text: str) -> None:
 
 def to_the_reflection(child: pexpect.spawn[str]) -> None:
     answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "")
     answer(child, "Number or name", "phone")
     answer(child, "Minutes", "")
     answer(child, "Alias", "")
     child.expect_exact("What happened?")
 
 
-def after_the_reflection(child: pexpect.spawn[str], scores: list[str]) -> None:
-    rate_all(child, scores)
-    answer(child, "Feeling 1-5", "")
+def up_to_the_principles(child: pexpect.spawn[str]) -> None:
+    """No promise, no flag."""
+    answer(child, "Promise", "")
+    answer(child, "Flags", "")
+
+
+def after_the_reflection(child: pexpect.spawn[str]) -> None:
+    """No promise, no flag, no principle rated, no tag; saved."""
+    up_to_the_principles(child)
+    answer(child, "Principles", "none")
     answer(child, "Tags", "")
-    answer(child, "Save this entry?", "")
+    answer(child, "Save?", "")
     child.expect_exact("Saved entry #1")
-
-
-NO_RATINGS = [""] * 9
 
 
 def test_a_typo_is_fixed_on_the_line_before_enter(journal_home: Path) -> None:
@@ -217,7 +245,7 @@ def test_a_typo_is_fixed_on_the_line_before_enter(journal_home: Path) -> None:
     next_line(child, "")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    after_the_reflection(child, NO_RATINGS)
+    after_the_reflection(child)
     assert finish(child) == 0
     assert show(journal_home, 1)["what_happened"] == "I said something kind."
 
@@ -232,9 +260,12 @@ def test_up_recalls_an_earlier_answer(journal_home: Path) -> None:
     next_line(child, "")
     child.expect_exact("Now what?")
     answer(child, "> ", "")
+    up_to_the_principles(child)
+    answer(child, "Principles", "1 2")
     answer(child, "Rating 1-5", "4")
     answer(child, "Rating 1-5", UP)
-    after_the_reflection(child, [""] * 7)
+    answer(child, "Tags", "")
+    answer(child, "Save?", "")
     assert finish(child) == 0
     saved = show(journal_home, 1)
     assert saved["so_what"] == "I was glad they called again."
@@ -252,8 +283,8 @@ def test_the_privacy_warning_brings_the_old_lines_back_to_edit(journal_home: Pat
     answer(child, "> ", "")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    rate_all(child, NO_RATINGS)
-    answer(child, "Feeling 1-5", "")
+    up_to_the_principles(child)
+    answer(child, "Principles", "none")
     answer(child, "Tags", "")
     child.expect_exact("»sam@example.com«")
     answer(child, "[e] edit this answer", "e")
@@ -262,7 +293,7 @@ def test_the_privacy_warning_brings_the_old_lines_back_to_edit(journal_home: Pat
     child.expect_exact("> Then we talked.")
     child.send("\r")
     next_line(child, "")
-    answer(child, "Save this entry?", "")
+    answer(child, "Save?", "")
     child.expect_exact("Saved entry #1")
     assert finish(child) == 0
     assert show(journal_home, 1)["what_happened"] == "Wrote to them by email.\nThen we talked."
@@ -285,6 +316,7 @@ def test_edit_puts_each_old_answer_on_its_line(journal_home: Path) -> None:
     child = spawn(journal_home, "1", command="edit")
     child.expect_exact("When: 2026-03-01 09:00")
     child.send("\r")
+    answer(child, "Feeling", "")
     child.expect_exact("Number or name: phone")
     child.send("\r")
     child.expect_exact("Minutes: 20")
@@ -298,11 +330,11 @@ def test_edit_puts_each_old_answer_on_its_line(journal_home: Path) -> None:
     next_line(child, "")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    rate_all(child, ["", ""])
-    child.expect_exact("Rating 1-5: 4")
+    up_to_the_principles(child)
+    child.expect_exact("Principles: 3")
     child.send("\r")
-    rate_all(child, [""] * 6)
-    answer(child, "Feeling 1-5", "")
+    child.expect_exact("Rating 1-5, ? for examples: 4")
+    child.send("\r")
     answer(child, "Tags", "")
     answer(child, "Save", "y")
     assert finish(child) == 0
@@ -334,7 +366,7 @@ def test_stdout_redirected_to_a_file_holds_only_the_json(journal_home: Path) -> 
     answer(child, "> ", "")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    after_the_reflection(child, NO_RATINGS)
+    after_the_reflection(child)
     assert finish(child) == 0
 
     text = target.read_text(encoding="utf-8")
@@ -362,6 +394,7 @@ def test_without_readline_as_on_windows_enter_keeps_the_old_answer(journal_home:
         sys.executable, ["-c", without_readline], env=env, encoding="utf-8", timeout=TIMEOUT
     )
     answer(child, "When [Enter keeps: ", "")
+    answer(child, "Feeling, a number or a word [Enter to skip]: ", "")
     answer(child, "Number or name [Enter keeps: other]: ", "phone")
     answer(child, "Minutes [Enter to skip]: ", "")
     answer(child, "Alias [Enter keeps: R.T.]: ", "")
@@ -369,8 +402,9 @@ def test_without_readline_as_on_windows_enter_keeps_the_old_answer(journal_home:
     answer(child, "> ", "")
     answer(child, "> ", "")
     answer(child, "> ", "")
-    rate_all(child, NO_RATINGS)
-    answer(child, "Feeling 1-5", "")
+    answer(child, "Promise [Enter if none]: ", "")
+    answer(child, "Flags [Enter if none]: ", "")
+    answer(child, "Principles [Enter: all]: ", "none")
     answer(child, "Tags", "")
     answer(child, "Save", "y")
     assert finish(child) == 0

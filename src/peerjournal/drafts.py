@@ -16,7 +16,15 @@ from typing import Any
 
 from peerjournal import encryption, paths
 from peerjournal.errors import InvalidValue, PeerJournalError
-from peerjournal.records import FollowUp, follow_up_as_dict, follow_up_from_dict
+from peerjournal.records import (
+    MAX_NOTE,
+    FollowUp,
+    NewEntry,
+    Rating,
+    checked_text,
+    follow_up_as_dict,
+    follow_up_from_dict,
+)
 
 DRAFT_FILENAME = "draft.json"
 SEALED_FILENAME = "draft.db"
@@ -81,6 +89,29 @@ class Draft:
             sorted(self.tags),
             sorted(self.flags),
             [(f.id, f.text, f.due, f.due_time) for f in self.follow_ups],
+        )
+
+    def check(self) -> None:
+        """InvalidValue when an answer breaks a rule every entry obeys.
+
+        A draft may have been changed by hand, or kept by an older version: it is
+        held to the same rules as the entry it will become, before any question.
+        """
+        for note in self.notes.values():
+            checked_text(note, "A note", limit=MAX_NOTE)
+        NewEntry(
+            occurred_at=self.occurred_at or self.started_at,
+            mode=self.mode or "other",
+            minutes=self.minutes,
+            peer=self.peer,
+            what_happened=self.what_happened,
+            so_what=self.so_what,
+            now_what=self.now_what,
+            feeling=self.feeling,
+            ratings=tuple(Rating(slug, slug, score) for slug, score in self.ratings.items()),
+            tags=tuple(self.tags),
+            flags=tuple(self.flags),
+            follow_ups=tuple(self.follow_ups),
         )
 
     def mark_done(self, step: str) -> None:
@@ -210,15 +241,29 @@ def load(path: Path | None = None) -> Draft | None:
     except (OSError, UnicodeDecodeError, ValueError):
         text = ""
     try:
-        return Draft.from_json(text)
+        draft = Draft.from_json(text)
     except (ValueError, TypeError, KeyError):
-        aside = path.with_name(
-            f"draft-unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}{path.suffix or '.json'}"
-        )
-        path.replace(aside)
+        aside = _move_aside(path)
         raise DraftUnreadable(
             f"An unfinished entry could not be read; it was moved to {aside} so you can look at it."
         ) from None
+    try:
+        draft.check()
+    except InvalidValue:
+        aside = _move_aside(path)
+        raise DraftUnreadable(
+            "An unfinished entry holds an answer that cannot be saved as it is, so it was "
+            f"moved to {aside}, where you can look at it and copy out what you wrote."
+        ) from None
+    return draft
+
+
+def _move_aside(path: Path) -> Path:
+    """Move an unusable draft out of the way, never over another one."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    aside = path.with_name(f"draft-unreadable-{stamp}{path.suffix or '.json'}")
+    path.replace(aside)
+    return aside
 
 
 def save(draft: Draft, path: Path | None = None) -> Path:
