@@ -9,10 +9,10 @@ turns it into words. The rules, in the order they are tried:
    is never what a shaken supporter reads first, and acting on a safety
    concern is never taken for a lapse of empowerment.
 2. **The lowest principle**, only when at least two were rated and one is
-   rated 3 or less and below every other: a self-check question goes with it,
-   the one that fits the entry's flags where one does (a boundary question
-   for `boundary`, the question about sharing one's own story for
-   `disclosure`).
+   rated 3 or less and below every other (or shares the lowest rating and a
+   flag points to it): a self-check question goes with it, the one that fits
+   the entry's flags where one does (a boundary question for `boundary`, the
+   question about sharing one's own story for `disclosure`).
 3. **A strength**, when every rating is 4 or 5.
 4. **Thanks**, with something true: nothing rated, one rating, or ratings
    that leave no single principle below the rest.
@@ -24,7 +24,7 @@ conversation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from peerjournal.records import CARE_FLAGS
@@ -77,6 +77,8 @@ class Lowest:
     question: str | None
     # The flag the question was chosen for, when it came from the flags.
     flag: str | None = None
+    # Other principles rated as low; this one was named because a flag points to it.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,15 @@ def feedback(entry: NewEntry, guide: Guide) -> Feedback:
         return Thanks("one", 1)
     lowest = min(ratings, key=lambda r: r.score)
     tied = [r for r in ratings if r.score == lowest.score]
-    if len(tied) > 1:
-        return Thanks("even", len(ratings), tuple(r.name for r in tied), lowest.score)
-    return _lowest(lowest, entry.flags, guide)
+    if len(tied) == 1:
+        return _lowest(lowest, entry.flags, guide)
+    # Several share the lowest rating: one is named only if a flag points to it.
+    pointed = [FLAG_QUESTIONS[f][0] for f in entry.flags if f in FLAG_QUESTIONS]
+    for slug in pointed:
+        for rating in tied:
+            if rating.slug == slug:
+                return replace(_lowest(rating, entry.flags, guide), shared=True)
+    return Thanks("even", len(ratings), tuple(r.name for r in tied), lowest.score)
 
 
 def _lowest(rating: Rating, flags: tuple[str, ...], guide: Guide) -> Lowest:

@@ -543,9 +543,8 @@ def feedback_words(said: Lowest | Strength | Thanks) -> str:
     from peerjournal.feedback import Lowest, Strength
 
     if isinstance(said, Lowest):
-        text = (
-            f"Of the principles you rated, {inert(said.name)} came out lowest ({said.score} of 5)."
-        )
+        came = "was among the lowest" if said.shared else "came out lowest"
+        text = f"Of the principles you rated, {inert(said.name)} {came} ({said.score} of 5)."
         if said.question is None:
             return f"{text} Your weekly review will show whether it keeps coming up."
         if said.flag is not None:
@@ -556,12 +555,16 @@ def feedback_words(said: Lowest | Strength | Thanks) -> str:
             )
         return f"{text} A question to carry into your next conversation: {inert(said.question)}"
     if isinstance(said, Strength):
-        names = _names(said.best)
         if said.rated == 1:
-            return f"{names} went well in this conversation ({said.score} of 5). {_AGAIN}"
+            name = inert(said.best[0])
+            return f"{name} went well in this conversation ({said.score} of 5). {_AGAIN}"
         if len(said.best) == said.rated:
             return f"You rated every principle you chose {said.score} of 5. {_AGAIN}"
-        return f"Every principle you rated was 4 or higher, and {names} highest. {_AGAIN}"
+        if len(said.best) == 1:
+            top = f"{inert(said.best[0])} highest"
+        else:
+            top = f"{len(said.best)} of them {said.score}"
+        return f"Every principle you rated was 4 or higher, and {top}. {_AGAIN}"
     if said.reason == "unrated":
         return (
             "Thank you for taking the time to reflect. Next time, rating the one or two "
@@ -576,19 +579,15 @@ def feedback_words(said: Lowest | Strength | Thanks) -> str:
     if len(said.names) == said.rated:
         text = f"No single principle stands out this time: you rated them all {said.score} of 5."
     else:
+        # Joined so that names holding "and" still read apart.
+        went = ", and ".join(f"to {inert(name)}" for name in said.names)
         text = (
-            f"No single principle stands out this time: {_names(said.names)} share your "
-            f"lowest rating ({said.score} of 5)."
+            f"No single principle stands out this time: your lowest rating ({said.score} "
+            f"of 5) went {went}."
         )
     if said.score is not None and said.score <= 2:
         return f"{text} A conversation like that is worth talking over in supervision."
     return f"{text} Your weekly review will show whether that keeps coming up."
-
-
-def _names(names: Sequence[str]) -> str:
-    """Names joined as a sentence says them: A, B and C."""
-    shown = [inert(n) for n in names]
-    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def step(number: int, total: int, title: str, hint: str = "") -> None:
@@ -771,17 +770,16 @@ def follow_up_list(found: Sequence[OpenFollowUp], *, include_done: bool, now: da
 
 
 def follow_up_done(item: OpenFollowUp, *, already: bool) -> None:
-    """What `done N` did."""
+    """What `done N` did: the promise, and the entry it was made in."""
     follow_up = item.follow_up
-    line = Text()
     if already and follow_up.done_at is not None:
-        line.append(f"Follow-up {follow_up.id} was already marked done on ")
+        line = Text("Already marked done on ")
         line.append(when_label(follow_up.done_at.astimezone()))
         line.append(": ")
     else:
-        line.append(f"Marked done: follow-up {follow_up.id}, ")
+        line = Text("Marked done: ")
     line.append(inert(follow_up.text))
-    line.append(f" (from entry #{item.entry_id}).")
+    line.append(f" (follow-up {follow_up.id}, promised in entry #{item.entry_id}).")
     err().print(line)
 
 

@@ -44,6 +44,8 @@ class JournalGroup(TyperGroup):
         "edit",
         "delete",
         "share",
+        "followups",
+        "done",
         "search",
         "export",
         "import",

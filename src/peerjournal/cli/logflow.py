@@ -76,8 +76,8 @@ def parse_follow_ups(texts: Sequence[str], dues: Sequence[str]) -> list[FollowUp
 
     if dues and len(dues) != len(texts):
         raise InvalidValue(
-            f"{_count(len(texts), '--follow-up')} but {_count(len(dues), '--due')}: give one "
-            "--due per --follow-up, in the same order (--due none for one without a date)."
+            f"There {_count(len(texts), '--follow-up')} but {len(dues)} --due: give one --due "
+            "per --follow-up, in the same order (--due none for one without a date)."
         )
     if len(texts) > MAX_FOLLOW_UPS:
         raise InvalidValue(f"An entry can hold at most {MAX_FOLLOW_UPS} follow-ups.")
@@ -96,7 +96,7 @@ def parse_follow_ups(texts: Sequence[str], dues: Sequence[str]) -> list[FollowUp
 
 
 def _count(number: int, option: str) -> str:
-    return f"{number} {option}" if number == 1 else f"{number} {option}s"
+    return f"is 1 {option}" if number == 1 else f"are {number} {option} options"
 
 
 def read_note(note: str | None, note_file: Path | None) -> str | None:
