@@ -484,3 +484,205 @@ def test_stopping_at_the_resume_offer_says_the_draft_is_still_kept(
     assert "still kept" in result.stderr
     kept = drafts.load()
     assert kept is not None and kept.what_happened == "from last night"
+
+
+# --- flags, follow-ups and what a script is told ---------------------------------------
+
+
+def test_flags_follow_ups_and_notes_from_a_script(run: RunCli) -> None:
+    from datetime import date, timedelta
+
+    result = run(
+        "log", "--when", "2026-11-30 09:00", "--mode", "phone", "--minutes", "25",
+        "--note", "They asked for my number.", "--rate", "empathy=4",
+        "--rate", "boundaries=2:gave my number", "--flag", "boundary", "--flag", "Own story",
+        "--follow-up", "call back", "--due", "in 3 days",
+        "--follow-up", "send the leaflet", "--due", "none", "--no-input", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert saved["flags"] == ["boundary", "own-story"]
+    assert [(r["slug"], r["score"], r["note"]) for r in saved["ratings"]] == [
+        ("empathy", 4, None),
+        ("boundaries", 2, "gave my number"),
+    ]
+    assert [(f["text"], f["due"], f["done_at"]) for f in saved["follow_ups"]] == [
+        ("call back", (date.today() + timedelta(days=3)).isoformat(), None),
+        ("send the leaflet", None, None),
+    ]
+    assert (
+        "Saved entry #1 — Mon 30 Nov 2026 09:00 · phone · 25 min · 2 ratings · "
+        "flagged boundary, own-story · 2 follow-ups "
+    ) in said(result)
+
+
+def test_a_scripted_save_echoes_what_it_understood(run: RunCli) -> None:
+    result = run("log", "--when", "2026-11-30 09:00", "--note", "x", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "Saved entry #1 — Mon 30 Nov 2026 09:00 · other · no ratings" in said(result)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ["--follow-up", "a", "--follow-up", "b", "--due", "friday"],
+            "are 2 --follow-up options but 1 --due",
+        ),
+        (
+            ["--follow-up", "a", "--due", "friday", "--due", "monday"],
+            "is 1 --follow-up but 2 --due",
+        ),
+        (["--due", "friday"], "give the --follow-up too"),
+        (["--follow-up", "a", "--due", "yesterday"], "--due 'yesterday'"),
+        (["--follow-up", " "], "needs a few words"),
+        (["--flag", "sad"], "not a flag"),
+    ],
+)
+def test_follow_ups_and_flags_that_do_not_fit_are_one_sentence(
+    run: RunCli, args: list[str], fragment: str
+) -> None:
+    result = run("log", "--note", "x", *args, "--no-input")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert fragment in lines[0]
+    assert entries(run) == []
+
+
+def test_help_names_every_new_option(run: RunCli) -> None:
+    result = run("log", "--help")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.stdout.split())
+    for option in ("--flag", "--follow-up", "--due", "SLUG=N[:NOTE]", "own-story"):
+        assert option in shown, option
+
+
+def test_the_privacy_guard_reads_notes_and_follow_ups_and_names_the_entry(run: RunCli) -> None:
+    run("log", "--note", "first", "--no-input")
+    result = run(
+        "log", "--note", "ok", "--rate", "empathy=2:Maria cried",
+        "--follow-up", "email sam@example.com", "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = said(result)
+    assert "(your note on Empathy): »Maria« cried" in text
+    assert "(a follow-up): email »sam@example.com«" in text
+    assert "you can change those words with: peerjournal edit 2" in text
+    assert "edit ID" not in text
+    refused = run("log", "--note", "ok", "--follow-up", "ring 555-123-4567", "--strict-privacy")
+    assert refused.exit_code == 1, refused.output
+    assert "Not saved" in refused.stderr
+    assert len(entries(run)) == 2
+
+
+# --- drafts that cannot be used, and text from the editor -----------------------------
+
+
+@pytest.mark.parametrize(
+    "change", [{"minutes": -5}, {"feeling": 9}, {"ratings": {"empathy": 7}}, {"mode": "pigeon"}]
+)
+def test_a_draft_with_values_out_of_range_is_moved_aside_once(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path, change: dict[str, Any]
+) -> None:
+    data = json.loads(drafts.Draft(what_happened="my words", peer="R.").to_json())
+    (journal_home / "draft.json").write_text(json.dumps({**data, **change}), encoding="utf-8")
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output
+    assert "holds an answer that cannot be saved as it is" in said(result)
+    assert "my words" not in result.output and "R." not in result.stderr.split("moved to")[0]
+    aside = list(journal_home.glob("draft-unreadable-*.json"))
+    assert len(aside) == 1 and "my words" in aside[0].read_text(encoding="utf-8")
+    assert not (journal_home / "draft.json").exists()
+    again = run("log", input="")
+    assert "cannot be saved" not in again.stderr
+
+
+def test_enter_then_ctrl_c_keeps_no_draft_and_says_so(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="\n\n\n")
+    assert result.exit_code == 130, result.output
+    assert "Nothing was typed, so there is nothing to keep." in result.stderr
+    assert "kept in" not in result.stderr
+    assert list(journal_home.glob("draft*")) == []
+
+
+def stopping_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    """An $EDITOR that saves `body` under the first heading, then is stopped by a signal."""
+    script = tmp_path / "stopped_editor.py"
+    script.write_text(
+        "import os, pathlib, signal, sys\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "heading = '# What happened?\\n'\n"
+        f"p.write_text(p.read_text().replace(heading, heading + {body!r} + '\\n', 1))\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+
+
+def test_text_typed_in_a_stopped_editor_is_kept_and_offered_back(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    stopping_editor(tmp_path, monkeypatch, "Words I wrote in the editor.")
+    result = run("log", "--editor", "--mode", "phone", "--no-input")
+    assert result.exit_code == 130, result.output
+    assert f"kept in {journal_home / 'draft.json'}" in said(result)
+    kept = drafts.load()
+    assert kept is not None
+    assert (kept.what_happened, kept.mode) == ("Words I wrote in the editor.", "phone")
+    assert not (journal_home / "reflection.txt").exists()
+
+    guided(monkeypatch)
+    offered = run("log", input="")
+    assert "You have an unfinished entry" in offered.stderr
+    assert "Words I wrote in the editor." in offered.stderr
+
+
+def test_text_left_by_a_killed_editor_is_offered_by_the_next_log(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    from peerjournal.cli import logflow
+
+    # What a log killed while the editor was open leaves behind: the editor's file alone.
+    template = logflow.editor_template(drafts.Draft())
+    (journal_home / "reflection.txt").write_text(
+        template.replace("# What happened?\n", "# What happened?\nAll of it, kept.\n"),
+        encoding="utf-8",
+    )
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    text = said(result)
+    assert "The reflection you were writing in your editor last time is kept in" in text
+    assert "You have an unfinished entry" in text and "All of it, kept." in text
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == "All of it, kept."
+    assert not (journal_home / "reflection.txt").exists()
+
+
+def test_the_next_editor_never_writes_over_text_left_behind(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    from peerjournal.cli import logflow
+
+    drafts.save(drafts.Draft(what_happened="an older draft"))
+    template = logflow.editor_template(drafts.Draft())
+    (journal_home / "reflection.txt").write_text(
+        template.replace("# What happened?\n", "# What happened?\nLeft behind.\n"),
+        encoding="utf-8",
+    )
+    write_editor(tmp_path, monkeypatch, "# What happened?\nA new one.\n")
+    result = run("log", "--editor", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert entries(run)[0]["what_happened"] == "A new one."
+    kept = [drafts.load(path) for path in journal_home.glob("draft*.json")]
+    assert sorted(d.what_happened for d in kept if d is not None) == [
+        "Left behind.",
+        "an older draft",
+    ]
