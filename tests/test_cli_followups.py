@@ -149,3 +149,25 @@ def test_an_edit_keeps_follow_ups_notes_and_flags(
         (1, "call back on Monday", False),
         (2, "leaflet", True),
     ]
+
+
+def test_log_in_a_terminal_opens_with_one_line_about_what_is_due(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    promise(run, ("call back", "today"), ("bring the form", "in 4 days"), ("leaflet", "friday"))
+    make_overdue(2, 1)
+    run("log", "--note", "y", "--mode", "video", "--no-input")
+    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("A reminder first: you have 1 follow-up overdue and ")
+    assert "due today" in " ".join(result.stderr.split()[:20])
+    assert "peerjournal followups" in " ".join(result.stderr.split())
+
+
+def test_nothing_due_means_no_reminder(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    promise(run, ("call back", "in 3 days"))
+    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    result = run("log", input="")
+    assert "reminder" not in result.stderr

@@ -410,3 +410,179 @@ def test_without_readline_as_on_windows_enter_keeps_the_old_answer(journal_home:
     assert finish(child) == 0
     saved = show(journal_home, 1)
     assert (saved["peer"], saved["mode"], saved["what_happened"]) == ("R.T.", "phone", "x")
+
+
+# --- care, chosen principles, promises, and changing a step at the summary -----------
+
+
+def run_command(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "peerjournal", *args],
+        env={**os.environ, "PEERJOURNAL_HOME": str(home), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+
+
+def test_a_crisis_call_is_met_with_care_first(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "drained")
+    answer(child, "Number or name", "phone")
+    answer(child, "Minutes", "40")
+    answer(child, "Alias", "J.")
+    answer(child, "> ", "He said he wanted to kill himself and has a plan. I called 911.")
+    answer(child, "> ", "")
+    answer(child, "> ", "I kept my voice steady.")
+    answer(child, "> ", "")
+    answer(child, "> ", "Talk to my supervisor tonight.")
+    answer(child, "> ", "")
+    answer(child, "Promise", "")
+    answer(child, "Flags", "safety, debrief")
+    answer(child, "Principles", "1 3")
+    answer(child, "Rating 1-5", "2")
+    answer(child, "Why a 2?", "")
+    answer(child, "Rating 1-5", "4")
+    answer(child, "Tags", "")
+    answer(child, "Save?", "")
+    child.expect_exact("Saved entry #1")
+    expect_words(child, "That sounds like a heavy conversation.")
+    expect_words(child, "You noted feeling drained afterwards")
+    expect_words(child, "It is not a lapse of empowerment or of emotional safety.")
+    expect_words(child, "Who you can turn to")
+    expect_words(child, "It is on your list to bring to supervision")
+    child.expect(pexpect.EOF)
+    rest = " ".join(child.before.split())
+    assert "lowest" not in rest and "Empowerment" not in rest
+    child.close()
+    assert child.exitstatus == 0
+    assert show(journal_home, 1)["flags"] == ["safety", "debrief"]
+
+
+def test_three_principles_chosen_asks_exactly_three_ratings(journal_home: Path) -> None:
+    import io
+
+    child = spawn(journal_home)
+    transcript = io.StringIO()
+    child.logfile_read = transcript
+    to_the_reflection(child)
+    answer(child, "> ", "A routine call.")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    up_to_the_principles(child)
+    answer(child, "Principles", "3 hope 9")
+    child.expect_exact("[1/3] Empathy")
+    answer(child, "Rating 1-5", "4")
+    child.expect_exact("[2/3] Hope and resilience")
+    answer(child, "Rating 1-5", "3")
+    child.expect_exact("[3/3] Boundaries and role")
+    answer(child, "Rating 1-5", "4")
+    answer(child, "Tags", "")
+    answer(child, "Save?", "")
+    child.expect_exact("Saved entry #1")
+    assert finish(child) == 0
+    assert transcript.getvalue().count("Rating 1-5") == 3
+    saved = show(journal_home, 1)
+    assert {r["slug"]: r["score"] for r in saved["ratings"]} == {
+        "empathy": 4,
+        "hope": 3,
+        "boundaries": 4,
+    }
+
+
+def test_a_promise_made_in_one_log_is_listed_and_then_done(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    to_the_reflection(child)
+    answer(child, "> ", "They asked me to ring back.")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "Promise", "call back about the group")
+    answer(child, "By when?", "today 23:59")
+    answer(child, "Anything else?", "")
+    answer(child, "Flags", "")
+    answer(child, "Principles", "none")
+    answer(child, "Tags", "")
+    child.expect_exact("call back about the group")
+    answer(child, "Save?", "")
+    child.expect_exact("Saved entry #1")
+    assert finish(child) == 0
+
+    listed = run_command(journal_home, "followups")
+    assert listed.returncode == 0, listed.stderr
+    assert "call back about the group" in listed.stdout and "23:59" in listed.stdout
+
+    child = spawn(journal_home)
+    child.expect_exact("A reminder first: you have 1 follow-up due today.")
+    answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "")
+    child.expect_exact("Number or name [Enter: phone]")
+    child.sendcontrol("c")
+    assert finish(child) == 130
+
+    done = run_command(journal_home, "done", "1")
+    assert done.returncode == 0, done.stderr
+    assert "Marked done: call back about the group" in done.stderr
+    after = run_command(journal_home, "followups")
+    assert "call back about the group" not in after.stdout
+    assert "No open follow-ups" in after.stderr
+
+
+def test_e_at_the_summary_changes_the_time_with_the_old_answer_on_the_line(
+    journal_home: Path,
+) -> None:
+    from datetime import date, timedelta
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    child = spawn(journal_home)
+    answer(child, "When [Enter: now]:", "yesterday 12:00")
+    answer(child, "Feeling", "")
+    answer(child, "Number or name", "phone")
+    answer(child, "Minutes", "")
+    answer(child, "Alias", "")
+    answer(child, "> ", "A late afternoon call.")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    after_the_reflection_unsaved(child)
+    child.expect_exact(f"{yesterday[8:].lstrip('0')} ")  # the summary shows the day
+    answer(child, "Save? [Y/n/e]", "e")
+    child.expect_exact("1 when · 2 how you are")
+    answer(child, "Step number", "1")
+    child.expect_exact(f"When: {yesterday} 12:00")
+    child.send(f"{BACKSPACE * 5}17:30\r")
+    child.expect_exact("Your entry")
+    child.expect_exact("17:30")
+    answer(child, "Save? [Y/n/e]", "")
+    child.expect_exact("Saved entry #1")
+    assert finish(child) == 0
+    assert show(journal_home, 1)["local_time"].startswith(f"{yesterday}T17:30")
+
+
+def after_the_reflection_unsaved(child: pexpect.spawn[str]) -> None:
+    up_to_the_principles(child)
+    answer(child, "Principles", "none")
+    answer(child, "Tags", "")
+    child.expect_exact("Your entry")
+
+
+def test_ctrl_c_while_changing_a_step_keeps_the_draft(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    to_the_reflection(child)
+    answer(child, "> ", "Words to keep.")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    after_the_reflection_unsaved(child)
+    answer(child, "Save? [Y/n/e]", "e")
+    answer(child, "Step number", "6")
+    child.expect_exact("> Words to keep.")
+    child.sendcontrol("c")
+    child.expect_exact("kept in")
+    assert finish(child) == 130
+    draft = json.loads((journal_home / "draft.json").read_text(encoding="utf-8"))
+    assert draft["what_happened"] == "Words to keep."
+    assert draft["mode"] == "phone"
