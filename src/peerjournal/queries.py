@@ -216,9 +216,8 @@ class Reader:
 
     def last_mode(self) -> str | None:
         """The kind of contact of the most recent conversation, the guided log's default."""
-        rows = self._rows(
-            "SELECT mode FROM entry ORDER BY local_date DESC, occurred_at DESC LIMIT 1"
-        )
+        # By the UTC moment, which its index serves: read before the first question.
+        rows = self._rows("SELECT mode FROM entry ORDER BY occurred_at DESC LIMIT 1")
         return str(rows[0][0]) if rows else None
 
     def tags(self) -> list[str]:
