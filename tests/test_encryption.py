@@ -143,8 +143,8 @@ def test_a_draft_of_an_encrypted_journal_is_not_in_plain_text(
 ) -> None:
     encrypted_journal(run, monkeypatch)
     monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
-    # when, kind, minutes, peer, then the first reflection answer; input ends there.
-    result = run("log", input=f"\nphone\n20\n\nShe told me about the {MARKER} again\n")
+    # when, feeling, kind, minutes, peer, then the first reflection answer; input ends there.
+    result = run("log", input=f"\n\nphone\n20\n\nShe told me about the {MARKER} again\n")
     assert result.exit_code == 130, result.output
     assert "draft.db" in result.stderr
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from peerjournal.cli import logflow
-from peerjournal.cli.guided import STEPS, GuidedFlow, parse_choice, parse_flags
+from peerjournal.cli.guided import STEPS, GuidedFlow
+from peerjournal.cli.logflow import parse_choice, parse_flags
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue, PeerJournalError
 from peerjournal.principles import load_guide

@@ -8,7 +8,6 @@ optional step is skipped with one Enter.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -32,12 +31,10 @@ from peerjournal.records import (
     FollowUp,
     check_minutes,
     checked_text,
-    clean_flags,
     clean_peer,
     clean_tags,
     mode_label,
     parse_feeling,
-    parse_flag,
     parse_mode,
     parse_score,
 )
@@ -407,7 +404,7 @@ class GuidedFlow:
         shown = ", ".join(self.draft.flags)
 
         def accept(answer: str) -> bool:
-            self.draft.flags = [] if answer == "-" else list(parse_flags(answer))
+            self.draft.flags = [] if answer == "-" else list(logflow.parse_flags(answer))
             return True
 
         self.ask_until_valid(f"  Flags{self.skip_hint(shown, 'Enter if none')}: ", accept, shown)
@@ -437,7 +434,7 @@ class GuidedFlow:
         chosen: list[str] = []
 
         def accept(answer: str) -> bool:
-            chosen[:] = parse_choice(self.guide, answer)
+            chosen[:] = logflow.parse_choice(self.guide, answer)
             return True
 
         prompt = "  Principles: " if shown else "  Principles [Enter: all]: "
@@ -596,42 +593,3 @@ class GuidedFlow:
         finally:
             self.editing = editing
         self.privacy_guard()
-
-
-def parse_flags(answer: str) -> tuple[str, ...]:
-    """Flags typed as numbers or names, separated by commas or spaces (`1 3`, `own story`)."""
-    found: list[str] = []
-    for part in re.split(r"[,;]+", answer):
-        if not part.strip():
-            continue
-        try:
-            found.append(parse_flag(part))
-        except InvalidValue:
-            found += [parse_flag(word) for word in part.split()]
-    return clean_flags(found)
-
-
-def parse_choice(guide: Guide, answer: str) -> list[str]:
-    """The slugs of the principles chosen: numbers from the list or (starts of) slugs.
-
-    Empty or `all` is every principle; `none` or `-` is none.
-    """
-    text = answer.strip().lower()
-    if text in ("", "all"):
-        return list(guide.slugs)
-    if text in ("none", "-", "0"):
-        return []
-    chosen: set[str] = set()
-    total = len(guide.principles)
-    for token in re.split(r"[\s,;]+", text):
-        if not token:
-            continue
-        if token.isdigit():
-            if not 1 <= int(token) <= total:
-                raise InvalidValue(
-                    f"There are {total} principles; choose numbers from 1 to {total}."
-                )
-            chosen.add(guide.principles[int(token) - 1].slug)
-        else:
-            chosen.add(guide.find(token).slug)
-    return [slug for slug in guide.slugs if slug in chosen]

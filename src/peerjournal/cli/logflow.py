@@ -22,6 +22,8 @@ from peerjournal.records import (
     REFLECTION_FIELDS,
     REFLECTION_PROMPTS,
     FollowUp,
+    clean_flags,
+    parse_flag,
     parse_score,
 )
 
@@ -97,6 +99,45 @@ def parse_follow_ups(texts: Sequence[str], dues: Sequence[str]) -> list[FollowUp
 
 def _count(number: int, option: str) -> str:
     return f"is 1 {option}" if number == 1 else f"are {number} {option} options"
+
+
+def parse_flags(answer: str) -> tuple[str, ...]:
+    """Flags typed as numbers or names, separated by commas or spaces (`1 3`, `own story`)."""
+    found: list[str] = []
+    for part in re.split(r"[,;]+", answer):
+        if not part.strip():
+            continue
+        try:
+            found.append(parse_flag(part))
+        except InvalidValue:
+            found += [parse_flag(word) for word in part.split()]
+    return clean_flags(found)
+
+
+def parse_choice(guide: Guide, answer: str) -> list[str]:
+    """The slugs of the principles chosen: numbers from the list or (starts of) slugs.
+
+    Empty or `all` is every principle; `none` or `-` is none.
+    """
+    text = answer.strip().lower()
+    if text in ("", "all"):
+        return list(guide.slugs)
+    if text in ("none", "-", "0"):
+        return []
+    chosen: set[str] = set()
+    total = len(guide.principles)
+    for token in re.split(r"[\s,;]+", text):
+        if not token:
+            continue
+        if token.isdigit():
+            if not 1 <= int(token) <= total:
+                raise InvalidValue(
+                    f"There are {total} principles; choose numbers from 1 to {total}."
+                )
+            chosen.add(guide.principles[int(token) - 1].slug)
+        else:
+            chosen.add(guide.find(token).slug)
+    return [slug for slug in guide.slugs if slug in chosen]
 
 
 def read_note(note: str | None, note_file: Path | None) -> str | None:
