@@ -686,3 +686,48 @@ def test_the_next_editor_never_writes_over_text_left_behind(
         "Left behind.",
         "an older draft",
     ]
+
+
+def test_guided_privacy_guard_brings_back_a_promise_and_a_note_to_change(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    typed = [
+        *FACTS,
+        "We talked.", "", "", "",  # the reflection
+        "email sam@example.com", "", "",  # a promise, no day, nothing else
+        "",  # no flag
+        "empathy", "2", "Maria cried",  # one rating, and its why
+        "",  # tags
+        "e", "email them",  # the promise, changed
+        "e", "they cried",  # the note, changed
+        "",  # save
+    ]  # fmt: skip
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    text = said(result)
+    assert "(a follow-up): email »sam@example.com«" in text
+    assert "(your note on Empathy): »Maria« cried" in text
+    saved = entries(run)[0]
+    assert [f["text"] for f in saved["follow_ups"]] == ["email them"]
+    assert [(r["slug"], r["note"]) for r in saved["ratings"]] == [("empathy", "they cried")]
+
+
+def test_an_edit_stopped_in_the_editor_keeps_the_words_for_the_next_edit(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    run("log", "--note", "the first words", "--no-input")
+    stopping_editor(tmp_path, monkeypatch, "Better words.")
+    stopped = run("edit", "1", "--editor")
+    assert stopped.exit_code == 130, stopped.output
+    assert "entry #1 was not changed" in said(stopped)
+    assert entries(run)[0]["what_happened"] == "the first words"
+    assert not (journal_home / "reflection-edit-1.txt").exists()
+
+    script = tmp_path / "keep.py"  # an editor that keeps what it is given
+    script.write_text("import sys\n", encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    again = run("edit", "1", "--editor")
+    assert again.exit_code == 0, again.output
+    assert "Starting from the unsaved changes" in said(again)
+    assert entries(run)[0]["what_happened"].startswith("Better words.")

@@ -586,3 +586,65 @@ def test_ctrl_c_while_changing_a_step_keeps_the_draft(journal_home: Path) -> Non
     draft = json.loads((journal_home / "draft.json").read_text(encoding="utf-8"))
     assert draft["what_happened"] == "Words to keep."
     assert draft["mode"] == "phone"
+
+
+def test_words_in_the_editor_survive_kill_9_and_the_next_log_offers_them(
+    journal_home: Path, tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    opened = tmp_path / "editor-pid"
+    editor = tmp_path / "slow_editor.py"
+    editor.write_text(
+        "import os, pathlib, sys, time\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "heading = '# What happened?\\n'\n"
+        "p.write_text(p.read_text().replace(heading, heading + 'Saved before the kill.\\n', 1))\n"
+        f"pathlib.Path({str(opened)!r}).write_text(str(os.getpid()))\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PEERJOURNAL_HOME": str(journal_home),
+        "TERM": "dumb",
+        "EDITOR": f"{sys.executable} {editor}",
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "peerjournal", "log", "--editor"],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 100),
+    )
+    answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling", "")
+    answer(child, "Number or name", "video")
+    answer(child, "Minutes", "")
+    answer(child, "Alias", "")
+    deadline = time.monotonic() + TIMEOUT
+    while not opened.exists() or not opened.read_text():
+        assert time.monotonic() < deadline, "the editor never opened"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    os.kill(int(opened.read_text()), signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert (journal_home / "reflection.txt").exists()
+
+    child = spawn(journal_home)
+    expect_words(child, "The reflection you were writing in your editor last time is kept in")
+    child.expect_exact("You have an unfinished entry")
+    child.expect_exact("Saved before the kill.")
+    answer(child, "resume it", "r")
+    up_to_the_principles(child)
+    answer(child, "Principles", "none")
+    answer(child, "Tags", "")
+    answer(child, "Save?", "")
+    child.expect_exact("Saved entry #1")
+    assert finish(child) == 0
+    saved = show(journal_home, 1)
+    assert (saved["what_happened"], saved["mode"]) == ("Saved before the kill.", "video")
+    assert not (journal_home / "reflection.txt").exists()

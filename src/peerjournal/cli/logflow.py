@@ -327,8 +327,8 @@ def to_new_entry(
 def privacy_findings(draft: Draft, guide: Guide) -> list[tuple[str, str, list[Finding]]]:
     """Each answer that looks identifying: (field, its label, what was found).
 
-    Fields are the alias (`peer`), the three reflection answers, each rating's
-    note (`note:SLUG`) and each follow-up (`follow-up:N`, N from 0). The words
+    Fields are the alias (`peer`), the three reflection answers, each follow-up
+    (`follow-up:N`, N from 0) and each rating's note (`note:SLUG`). The words
     of the guide's principle names are never taken for a person's name.
     """
     from peerjournal.privacy import scan
@@ -346,12 +346,13 @@ def answers_to_check(draft: Draft, guide: Guide) -> list[tuple[str, str, str]]:
     """(field, label, text) for every answer the privacy guard reads."""
     checks = [("peer", "peer alias", draft.peer or "")]
     checks += [(p.field, p.label, getattr(draft, p.field)) for p in REFLECTION_PROMPTS]
+    # In the order the guided log asks: promises come before the ratings' notes.
+    for index, follow_up in enumerate(draft.follow_ups):
+        checks.append((f"follow-up:{index}", "a follow-up", follow_up.text))
     for slug, note in draft.notes.items():
         principle = guide.get(slug)
         name = principle.name if principle is not None else slug
         checks.append((f"note:{slug}", f"your note on {name}", note))
-    for index, follow_up in enumerate(draft.follow_ups):
-        checks.append((f"follow-up:{index}", "a follow-up", follow_up.text))
     return checks
 
 
