@@ -746,7 +746,7 @@ def follow_up_list(found: Sequence[OpenFollowUp], *, include_done: bool, now: da
                 "'peerjournal log' asks about it and it is listed here."
             )
         else:
-            notice("No open follow-ups. Everything you promised is marked done.")
+            notice("No open follow-ups: nothing you promised is waiting.")
         return
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("#", justify="right", no_wrap=True)

@@ -425,7 +425,7 @@ class GuidedFlow:
         self.step(
             "ratings",
             "Which principles did this conversation test most?",
-            "numbers or names, e.g. 1 3 9; Enter rates them all; 'none' rates none",
+            "numbers or names, e.g. 1 3 9; Enter for all of them; none to rate none",
         )
         render.principle_menu(self.guide)
         numbers = {p.slug: i for i, p in enumerate(self.guide.principles, start=1)}
