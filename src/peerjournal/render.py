@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from peerjournal.drafts import Draft
     from peerjournal.principles import Guide, Principle
     from peerjournal.privacy import Finding
-    from peerjournal.queries import Match, PrincipleGlance, Window
+    from peerjournal.queries import Match, OpenFollowUp, PrincipleGlance, Window
     from peerjournal.records import Entry, EntryFilter, NewEntry, Rating
     from peerjournal.review import Evidence, Focus, Point, Review, Strongest
 
@@ -648,6 +648,8 @@ def _header(review: Review) -> Text:
     head = Text()
     head.append(f"Your week: {span_label(review.period)}", style="bold")
     head.append(f"\nCompared with the week before: {span_label(review.previous_period)}\n")
+    if review.where.narrowed:
+        head.append(f"Only the entries {inert(review.where.describe())}.\n")
     if review.conversations == 0:
         head.append("No conversations logged this week.")
         return head
@@ -793,11 +795,87 @@ def _feeling_text(review: Review) -> Text:
     return body
 
 
+# Open follow-ups listed in the review; the rest are one command away.
+SHOWN_FOLLOW_UPS = 10
+
+
+def _flagged_text(review: Review) -> Group:
+    """The week's flagged conversations: when, which flags, with whom, and how it began."""
+    parts: list[Text | Padding] = [Text("To bring to supervision", style="bold")]
+    if not review.flagged:
+        parts.append(Text("Nothing was flagged this week.", style="dim"))
+        return Group(*parts)
+    for entry in review.flagged:
+        head = Text(f"  #{entry.id} · {day_label(entry.occurred_at.date())} · ")
+        head.append(", ".join(entry.flags), style="bold")
+        if entry.peer:
+            head.append(" · with ")
+            head.append(inert(entry.peer))
+        parts.append(head)
+        first = entry.first_line
+        line = user_text(shorten(first, QUOTE_SHOWN_CHARS) if first else "(nothing written)")
+        line.stylize("italic" if first else "dim")
+        parts.append(Padding(line, (0, 0, 0, 4), expand=False))
+    return Group(*parts)
+
+
+def _follow_up_line(
+    item: OpenFollowUp, *, late: bool, today: date | None = None, with_peer: bool = True
+) -> Text:
+    from peerjournal.dates import Due
+
+    follow_up = item.follow_up
+    line = Text(f"  [{follow_up.id}] ", style="dim")
+    line.append(inert(follow_up.text))
+    if follow_up.due is not None:
+        due = Due(follow_up.due, follow_up.due_time).label(today=today)
+        line.append(f" · was due {due}" if late else f" · by {due}", style="bold" if late else "")
+    line.append(f" · from #{item.entry_id}", style="dim")
+    if with_peer and item.peer:
+        line.append(" with ", style="dim")
+        line.append(inert(item.peer), style="dim")
+    return line
+
+
+def _follow_ups_count(review: Review) -> str:
+    """Open, past their date, done this week: the counts in words."""
+    kept = review.follow_ups
+    said = f"{len(kept.open)} open" if kept.open else "none open"
+    if kept.overdue:
+        said += f", {kept.overdue} of them past {'its' if kept.overdue == 1 else 'their'} date"
+    if kept.done:
+        said += f"; {len(kept.done)} done this week"
+    return said
+
+
+def _follow_ups_text(review: Review) -> Text:
+    kept = review.follow_ups
+    body = Text("Follow-ups: ", style="bold")
+    body.append(_follow_ups_count(review))
+    # A due day names its year when it is not the year the review looks from.
+    seen_from = kept.as_of.date() if kept.as_of is not None else None
+    for place, item in enumerate(kept.open[:SHOWN_FOLLOW_UPS]):
+        body.append("\n")
+        body.append(_follow_up_line(item, late=place < kept.overdue, today=seen_from))
+    if len(kept.open) > SHOWN_FOLLOW_UPS:
+        more = len(kept.open) - SHOWN_FOLLOW_UPS
+        body.append(f"\n  …and {more} more. See them all with: peerjournal followups", style="dim")
+    if kept.done:
+        body.append("\nDone this week: ")
+        body.append(inert("; ".join(item.follow_up.text for item in kept.done)), style="italic")
+    if kept.open:
+        body.append("\nWhen you have done one: peerjournal done NUMBER", style="dim")
+    return body
+
+
 def _intention_text(review: Review) -> Text:
     body = Text()
     if review.intention is not None:
         body.append("Last week you meant to: ", style="bold")
         body.append(inert(review.intention.text))
+        if review.intention.reply:
+            body.append("\nHow it went: ", style="bold")
+            body.append(inert(review.intention.reply))
     else:
         body.append("No intention was written last week.", style="dim")
     if review.current_intention is not None:
@@ -854,6 +932,10 @@ def review_screen(
     screen.print()
     screen.print(_focus_text(review))
     screen.print()
+    screen.print(_flagged_text(review))
+    screen.print()
+    screen.print(_follow_ups_text(review))
+    screen.print()
     screen.print(_feeling_text(review))
     screen.print()
     screen.print(_intention_text(review))
@@ -874,6 +956,15 @@ def review_screen(
                 style="dim",
             )
         )
+
+
+def reply_question(intention: str, existing: str) -> None:
+    """Ask how last week's intention went, before the prompt (on stderr)."""
+    text = Text("\nLast week you meant to: ", style="bold")
+    text.append(inert(intention))
+    text.append("\nHow did it go?", style="bold")
+    text.append(" (Enter keeps what you wrote)" if existing else " (one line; Enter skips)")
+    err().print(text)
 
 
 def intention_question(existing: str) -> None:
@@ -944,9 +1035,17 @@ def review_markdown(
     *,
     with_ratings: bool = False,
     with_feeling: bool = False,
+    with_intention_reply: bool = False,
 ) -> str:
-    """A supervision summary the supporter controls: numbers and feelings only when asked."""
-    lines = [f"# Peer support review: {span_label(review.period)}", "", _SUMMARY_NOTE, ""]
+    """A supervision summary the supporter controls: numbers and feelings only when asked.
+
+    Flagged conversations are listed by day and flag alone: their words appear
+    only where the supporter shared the reflection itself.
+    """
+    title = f"# Peer support review: {span_label(review.period)}"
+    if review.where.narrowed:
+        title += f" (entries {_md(review.where.describe())})"
+    lines = [title, "", _SUMMARY_NOTE, ""]
     conversations = f"- Conversations: {review.conversations}"
     minutes = _minutes(review)
     if minutes is not None:
@@ -954,6 +1053,7 @@ def review_markdown(
     lines.append(conversations)
     if review.modes:
         lines.append(f"- Kinds of contact: {_md(_mix(review))}")
+    lines.append(f"- Follow-ups: {_follow_ups_count(review)}")
     feeling = review.feeling
     if with_feeling:
         if feeling.average is None:
@@ -970,6 +1070,16 @@ def review_markdown(
         lines.append(
             f"- Strongest {span}: {_md(strongest.name)} ({_evidence_label(strongest.evidence)})"
         )
+    lines += ["", "## To bring to supervision", ""]
+    shared = {reflection.id for reflection in reflections}
+    for entry in review.flagged:
+        flags = ", ".join(f"{flag} ({FLAGS.get(flag, flag)})" for flag in entry.flags)
+        line = f"- {day_label(entry.occurred_at.date())}: {flags}"
+        if entry.id in shared:
+            line += "; the reflection is shared below"
+        lines.append(line)
+    if not review.flagged:
+        lines.append("Nothing was flagged this week.")
     lines.append("")
     if review.focus is not None:
         lines += ["## Focus for next week", "", f"**{_md(review.focus.name)}**", ""]
@@ -979,6 +1089,8 @@ def review_markdown(
         lines.append("")
     if review.intention is not None:
         lines += ["## Last week's intention", "", _md(review.intention.text), ""]
+        if with_intention_reply and review.intention.reply:
+            lines += [f"How it went: {_md(review.intention.reply)}", ""]
     if review.current_intention is not None:
         lines += ["## Intention for next week", "", _md(review.current_intention.text), ""]
     if with_ratings:
@@ -1019,3 +1131,4 @@ def review_markdown(
     if total > len(reflections):
         lines += [f"_{total - len(reflections)} more not included._", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
