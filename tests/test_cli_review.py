@@ -255,6 +255,8 @@ def test_an_empty_journal_still_gives_json_with_nulls(run: RunCli, journal_home:
     assert data["feeling"]["average"] is None
     assert (data["strongest"], data["focus"], data["intention"]) == (None, None, None)
     assert data["no_focus"] == "too-few"
+    assert (data["flagged"], data["next_intention"], data["tag"]) == ([], None, None)
+    assert data["followups"] == {"open": 0, "overdue": 0, "done": 0}
 
 
 def test_a_single_entry_invents_no_trend(run: RunCli) -> None:
@@ -944,6 +946,23 @@ def test_flagged_entries_show_date_flags_alias_and_first_line(
     before = run("review", "--until", "2026-03-22")
     assert "Nothing was flagged this week." in before.stdout
     assert review_json(run, "--until", "2026-03-22")["flagged"] == []
+
+
+def test_words_in_the_supervision_list_are_shown_literally(run: RunCli) -> None:
+    seed(
+        _entry(
+            _at("2026-03-27"),
+            what="[red]Scared[/] \x1b[2J of the night",
+            peer="[b]Q[/b]",
+            flags=("own-story",),
+            follow_ups=(FollowUp("Phone \x1b]52;c;SGk=\x07 back [i]soon[/i]"),),
+        )
+    )
+    result = run("review", "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "[red]Scared[/]" in result.stdout and "with [b]Q[/b]" in result.stdout
+    assert "back [i]soon[/i]" in result.stdout
 
 
 def test_follow_ups_open_past_their_date_first_and_those_done_this_week(
