@@ -82,7 +82,7 @@ def plain(text: str) -> None:
 
 def principles_list(guide: Guide) -> None:
     table = Table(title="The principles of peer support", title_justify="left", expand=False)
-    table.add_column("Slug", style="cyan", no_wrap=True)
+    table.add_column("Short name", style="cyan", no_wrap=True)
     table.add_column("Principle", style="bold")
     table.add_column("What it asks")
     for principle in guide.principles:
