@@ -9,6 +9,7 @@ from peerjournal.cli import (  # noqa: F401  (registers the commands)
     followups,
     info,
     log,
+    peer,
     principles,
     review,
 )
