@@ -66,7 +66,7 @@ def test_a_call_about_suicide_with_911_called_gets_care_not_a_lapse(run: RunCli)
     assert_care(text)
     assert "That sounds like a heavy conversation." in text
     assert "You noted feeling drained afterwards" in text
-    assert "It is not a lapse of empowerment or of emotional safety." in text
+    assert " ".join(load_guide().safety_note.split()) in text
     assert "It is on your list to bring to supervision" in text
     assert "Empathy" not in after_saved(text)
     assert "Did I check that I understood them" not in text
@@ -115,6 +115,7 @@ def test_following_the_safety_protocol_is_never_called_a_lapse_of_empowerment(
         )
         assert_care(text)
         assert "Acting on a safety concern within your organisation's protocol is good" in text
+        assert " ".join(load_guide().safety_note.split()) in text
         assert "Whose goals set the direction" not in text
         assert "Empowerment and self-direction" not in after_saved(text)
 

@@ -450,7 +450,7 @@ def test_a_crisis_call_is_met_with_care_first(journal_home: Path) -> None:
     child.expect_exact("Saved entry #1")
     expect_words(child, "That sounds like a heavy conversation.")
     expect_words(child, "You noted feeling drained afterwards")
-    expect_words(child, "It is not a lapse of empowerment or of emotional safety.")
+    expect_words(child, "Acting on a safety concern within your organisation's protocol")
     expect_words(child, "Who you can turn to")
     expect_words(child, "It is on your list to bring to supervision")
     child.expect(pexpect.EOF)

@@ -518,7 +518,8 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
     after: list[str] = []
     if said.flagged:
         after.append(
-            "It is on your list to bring to supervision; your weekly review shows it there."
+            "It is on your list to bring to supervision: your weekly review shows it under "
+            "'To bring to supervision'."
         )
     if said.risk_words:
         if said.flagged:
