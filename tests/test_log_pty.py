@@ -516,7 +516,7 @@ def test_a_promise_made_in_one_log_is_listed_and_then_done(journal_home: Path) -
     assert "call back about the group" in listed.stdout and "23:59" in listed.stdout
 
     child = spawn(journal_home)
-    child.expect_exact("A reminder first: you have 1 follow-up due today.")
+    child.expect_exact("A reminder first: you have 1 follow-up due today. See it with")
     answer(child, "When [Enter: now]:", "")
     answer(child, "Feeling", "")
     child.expect_exact("Number or name [Enter: phone]")

@@ -734,8 +734,9 @@ def follow_ups_reminder(due_today: int, overdue: int) -> None:
         parts.append(f"{plural(overdue, 'follow-up')} overdue")
     if due_today:
         parts.append(f"{plural(due_today, 'follow-up')} due today")
+    them = "it" if due_today + overdue == 1 else "them"
     notice(
-        f"A reminder first: you have {' and '.join(parts)}. See them with: peerjournal followups"
+        f"A reminder first: you have {' and '.join(parts)}. See {them} with: peerjournal followups"
     )
 
 
