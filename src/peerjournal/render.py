@@ -801,17 +801,20 @@ _NO_DATA_NUMBER = "\u2013"  # an en dash
 REFLECTION_SHOWN_CHARS = 400
 # A quoted line of the supporter's own words, the same.
 QUOTE_SHOWN_CHARS = 160
+# What each feeling rule saw, in words that say exactly that (the trend line
+# beside them shows the numbers).
 _HEAVY = {
-    "low-run": "The last two weeks have been heavy ({0} and {1} of 5).",
-    "falling": (
-        "How you feel after conversations has dropped three weeks in a row "
-        "({0}, {1}, {2}, then {3} of 5)."
+    "low-run": "The last two weeks have been heavy.",
+    "falling": "How you feel after conversations has dropped three weeks in a row.",
+    "low": "This week has been heavy.",
+    "easing": (
+        "You've been coming away from conversations a little lower each week lately. "
+        "It may be worth a check-in with yourself."
     ),
-    "low": "This week has been heavy ({0} of 5).",
 }
 _BUSY = (
-    "This week was much busier than usual ({0} minutes). Plan some rest, "
-    "and bring it to supervision if it would help."
+    "That's a lot of time on calls this week ({0} minutes). Can you plan some rest? "
+    "Supervision can help too."
 )
 _SUMMARY_NOTE = (
     "_Self-ratings are for reflection, not evaluation. This summary holds only "
@@ -885,10 +888,11 @@ def _change_text(change: float | None) -> Text:
     label = _change_label(change)
     if change is None:
         return Text(label, style="dim")
-    # Colour only where the change means something; the arrow always says which way.
+    # Self-ratings are for reflection: a change that means something is made
+    # bold, never red or green; the arrow always says which way.
     if not notable(change):
         return Text(label)
-    return Text(label, style="green" if change > 0 else "red")
+    return Text(label, style="bold")
 
 
 def _trend_cell(points: Sequence[Point]) -> Text:
@@ -966,7 +970,7 @@ def _strongest_sentence(strongest: Strongest) -> str:
         said = f"{strongest.name} was your strongest this week"
     else:
         said = f"{strongest.name} has been your strongest over the last two weeks"
-    return f"{said} ({_evidence_label(evidence)}). Notice what helped there, and keep it."
+    return f"{said} ({_evidence_label(evidence)}). What helped there?"
 
 
 def _focus_sentence(focus: Focus) -> str:
@@ -978,10 +982,10 @@ def _focus_sentence(focus: Focus) -> str:
             f"({steps}, then {one_decimal(focus.falls[-1])}). What has been making it harder?"
         )
     if focus.evidence.weeks == 1:
-        said = f"{focus.name} was your lowest this week"
+        said = f"You rated {focus.name} lowest this week"
     else:
-        said = f"{focus.name} has been your lowest over the last two weeks"
-    return f"{said} ({_evidence_label(focus.evidence)}). What got in the way?"
+        said = f"You have rated {focus.name} lowest over the last two weeks"
+    return f"{said} ({_evidence_label(focus.evidence)}). What was going on in those conversations?"
 
 
 def _focus_text(review: Review) -> Text:
@@ -994,13 +998,13 @@ def _focus_text(review: Review) -> Text:
     if focus is None:
         if review.no_focus == "too-few":
             body.append(
-                "There are not enough ratings yet to suggest a focus: that takes 3 ratings "
-                "of a principle, this week or over the last two."
+                "It's too early to suggest a focus. That needs at least two principles "
+                "rated three or more times, this week or over the last two."
             )
         else:
             body.append(
-                "No single principle stands out to focus on next week: "
-                "your ratings were close together."
+                "No single principle stands out to focus on next week: your ratings were "
+                "close together. Is there one you'd like to practise anyway?"
             )
         return body
     body.append("Focus for next week: ", style="bold")
@@ -1019,7 +1023,7 @@ def _focus_text(review: Review) -> Text:
 
 def _support_text(review: Review) -> Text:
     """The guide's support contacts, offered gently (never in red)."""
-    body = Text("Be gentle with yourself. ")
+    body = Text("That is a lot to carry. Go gently. ")
     if review.support:
         body.append("It can help to talk it through with:")
         for contact in review.support:
@@ -1053,11 +1057,11 @@ def _feeling_text(review: Review) -> Text:
         body.append(sparkline(values), style="cyan")
         body.append(f"  {trend_numbers(values)}", style="dim")
     if feeling.suggestion in _HEAVY:
-        seen = [one_decimal(v) for v in feeling.seen]
         body.append("\n")
-        body.append(_HEAVY[feeling.suggestion].format(*seen), style="italic")
-        body.append("\n")
-        body.append(_support_text(review))
+        body.append(_HEAVY[feeling.suggestion], style="italic")
+        if feeling.offer_support:
+            body.append("\n")
+            body.append(_support_text(review))
     elif feeling.suggestion == "busy":
         body.append("\n")
         body.append(_BUSY.format(review.minutes), style="italic")
@@ -1199,14 +1203,19 @@ def review_screen(
         )
     )
     screen.print()
+    # After heavy weeks the supporter comes first: how they are, then the practice.
+    if review.feeling.offer_support:
+        screen.print(_feeling_text(review))
+        screen.print()
     screen.print(_focus_text(review))
     screen.print()
     screen.print(_flagged_text(review))
     screen.print()
     screen.print(_follow_ups_text(review))
     screen.print()
-    screen.print(_feeling_text(review))
-    screen.print()
+    if not review.feeling.offer_support:
+        screen.print(_feeling_text(review))
+        screen.print()
     screen.print(_intention_text(review))
     screen.print()
     if not reflections:
@@ -1266,8 +1275,7 @@ def principle_ratings(
     if not ratings:
         screen.print(
             Text(
-                "You did not rate it this week. Rate it after your next conversation "
-                "with: peerjournal log",
+                "You did not rate it this week. That's fine: rate it when a conversation tests it.",
                 style="dim",
             )
         )

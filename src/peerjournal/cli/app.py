@@ -46,6 +46,7 @@ class JournalGroup(TyperGroup):
         "share",
         "followups",
         "done",
+        "peer",
         "search",
         "export",
         "import",
