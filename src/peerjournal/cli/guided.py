@@ -8,8 +8,11 @@ optional step is skipped with one Enter.
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +70,35 @@ STEPS = (
 ASKS_WHY = frozenset((1, 2, 5))
 # What each step also marks done in a draft, so that changing a step asks all of it again.
 _PARTS = {"reflection": REFLECTION_FIELDS, "ratings": ("principles",)}
+
+
+@contextmanager
+def ctrl_c_heard() -> Iterator[None]:
+    """Make sure a Ctrl-C pressed while a question appears stops the log at once.
+
+    Python's line editing listens for keys only once the prompt is drawn and the
+    interpreter's lock is free again (the write side may be loading in another
+    thread); a Ctrl-C that arrives in between is noticed only at the next key.
+    A timer that wakes the wait ten times a second lets Python see it then.
+    """
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _wake)
+    signal.siginterrupt(signal.SIGALRM, False)  # output being written is carried on, not cut
+    signal.setitimer(signal.ITIMER_REAL, 0.1, 0.1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _wake(_signal: int, _frame: object) -> None:
+    """Nothing to do: being woken is enough for Python to handle a waiting Ctrl-C."""
 
 
 def input_is_waiting() -> bool:
@@ -149,7 +181,8 @@ class GuidedFlow:
     def line(self, prompt: str, *, exact: bool = False, prefill: str = "") -> str:
         while True:
             try:
-                answer = self.read(prompt, prefill)
+                with ctrl_c_heard():
+                    answer = self.read(prompt, prefill)
             except (KeyboardInterrupt, EOFError):
                 raise Interrupted from None
             if self.on_first_answer is not None:

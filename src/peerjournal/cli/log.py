@@ -375,12 +375,19 @@ def preload_write_side() -> None:
     Started after the first answer, so the first question appears without
     waiting for it, and saving after the last answer costs no import.
     """
-    import importlib
     import threading
 
-    threading.Thread(
-        target=importlib.import_module, args=("peerjournal.journal",), daemon=True
-    ).start()
+    threading.Thread(target=_import_write_side, daemon=True).start()
+
+
+def _import_write_side() -> None:
+    import importlib
+    import signal
+
+    # Signals go to the main thread, where the line is being read (see guided.ctrl_c_heard).
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    importlib.import_module("peerjournal.journal")
 
 
 def _offer_pending(flow: guided.GuidedFlow) -> None:
