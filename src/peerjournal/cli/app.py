@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from peerjournal import __version__
-from peerjournal.errors import GuideError, PeerJournalError
+from peerjournal.errors import GuideError, InvalidValue, PeerJournalError
 
 if TYPE_CHECKING:
     from peerjournal.principles import Guide
@@ -54,6 +54,22 @@ class JournalGroup(TyperGroup):
         "path",
     )
 
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        # --db is the journal a whole run uses, and people type it where they think of
+        # it: `peerjournal log --db x.db` as well as `peerjournal --db x.db log`. Every
+        # command takes it, added here once rather than declared by each command.
+        for command in self.commands.values():
+            command.params.append(
+                TyperOption(
+                    param_decls=["--db"],
+                    metavar="PATH",
+                    help=DB_HELP,
+                    expose_value=False,
+                    callback=_db_after_command,
+                )
+            )
+
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         order = {name: place for place, name in enumerate(self.COMMAND_ORDER)}
         return sorted(super().list_commands(ctx), key=lambda n: order.get(n, len(order)))
@@ -73,6 +89,8 @@ class JournalGroup(TyperGroup):
             render.notice("\nStopped. Nothing was changed.")
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
+
+DB_HELP = "The journal file to use (or set PEERJOURNAL_DB). Default: see 'peerjournal path'."
 
 app = typer.Typer(
     name="peerjournal",
@@ -196,9 +214,7 @@ def root(
         typer.Option(
             "--db",
             metavar="PATH",
-            help=(
-                "The journal file to use (or set PEERJOURNAL_DB). Default: see 'peerjournal path'."
-            ),
+            help=DB_HELP,
         ),
     ] = None,
     version: Annotated[
@@ -212,13 +228,31 @@ def root(
     ] = False,
 ) -> None:
     """A private reflection journal for peer supporters."""
+    _choose_journal(ctx, db)
+
+
+def _choose_journal(ctx: typer.Context, db: str | None) -> None:
     from peerjournal import copies, encryption
 
-    ctx.obj = Settings(db=db)
+    ctx.find_root().obj = Settings(db=db)
     # A run starts with no connection left open by an earlier one in the same
     # process (tests run many): a file's header is read afresh only then.
     copies.dispose_engines()
     encryption.begin_run(db, ask_passphrase)
+
+
+def _db_after_command(ctx: typer.Context, _param: object, value: str | None) -> None:
+    """--db given after the command's name: the same choice, made a moment later.
+
+    The root's callback has run by now (with the --db before the command, if
+    any); nothing has opened a journal yet, so the choice is simply made again.
+    """
+    if value is None or ctx.resilient_parsing:
+        return
+    earlier = settings(ctx).db
+    if earlier is not None and earlier != value:
+        raise InvalidValue(f"--db is given twice ({earlier} and {value}); give it once.")
+    _choose_journal(ctx, value)
 
 
 def ask_passphrase(path: Path) -> str | None:
