@@ -1,12 +1,14 @@
-"""What every command shares: --db on either side of the command."""
+"""What every command shares: --db on either side of the command, and its help."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import typer.main
+from typer.core import TyperArgument, TyperOption
 
 from peerjournal.cli import app
 from tests.conftest import RunCli
@@ -71,3 +73,41 @@ def test_every_command_takes_db(run: RunCli, name: str) -> None:
     result = run(name, "--help")
     assert result.exit_code == 0, result.output
     assert "--db" in result.stdout and "PEERJOURNAL_DB" in result.stdout
+
+
+# --- help ----------------------------------------------------------------------------
+
+# Click's ways of saying a number's bounds: the help and the error say them in words.
+NOISE = ("x>=", "x<=", "x>", "x<", "range>", "range]")
+
+
+def flat_help(run: RunCli, *args: str) -> str:
+    result = run(*args, "--help")
+    assert result.exit_code == 0, result.output
+    return " ".join(re.sub("[│╭╮╰╯─]", " ", result.stdout).split())
+
+
+def shows_default(param: TyperOption | TyperArgument) -> bool:
+    """Whether Typer adds "[default: …]" to this parameter's help."""
+    if isinstance(param, TyperArgument) or param.is_flag:
+        return False
+    return bool(param.show_default) and param.default not in (None, (), [])
+
+
+@pytest.mark.parametrize("name", ["", *COMMANDS])
+def test_help_says_each_default_once_without_range_noise(run: RunCli, name: str) -> None:
+    shown = flat_help(run, *([name] if name else []))
+    for noise in NOISE:
+        assert noise not in shown, noise
+    group = typer.main.get_command(app)
+    command = commands()[name] if name else group
+    for param in command.params:
+        assert isinstance(param, TyperOption | TyperArgument)
+        said = (param.help or "").lower()
+        if shows_default(param):
+            assert "default" not in said, f"{param.name}: the default is said twice"
+            value = getattr(param.default, "value", param.default)
+            assert f"[default: {value}]" in shown, param.name
+        # Nothing in a help text is taken for markup and lost.
+        for word in " ".join((param.help or "").split()).split():
+            assert word in shown, (param.name, word)

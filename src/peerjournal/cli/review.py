@@ -44,7 +44,7 @@ def review_command(
     ] = None,
     weeks: Annotated[
         int,
-        typer.Option("--weeks", metavar="N", help="How many weeks the trends cover (default 8)."),
+        typer.Option("--weeks", metavar="N", help="How many weeks the trends cover."),
     ] = 8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
     principle: Annotated[
