@@ -101,7 +101,9 @@ app = typer.Typer(
         "To reread the guide: peerjournal principles."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion: Tab completes commands, options,
+    # slugs and tags in bash, zsh and fish (the values come from cli/completion.py).
+    add_completion=True,
     # Tracebacks must never print local variables: they would hold journal text.
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -247,7 +249,14 @@ def _db_after_command(ctx: typer.Context, _param: object, value: str | None) -> 
     The root's callback has run by now (with the --db before the command, if
     any); nothing has opened a journal yet, so the choice is simply made again.
     """
-    if value is None or ctx.resilient_parsing:
+    if value is None:
+        return
+    if ctx.resilient_parsing:
+        # Completing a word in the shell parses the line too: it must choose nothing,
+        # only note the journal for the completions that read it (the journal's tags).
+        from peerjournal.cli.completion import TYPED_DB
+
+        ctx.meta[TYPED_DB] = value
         return
     earlier = settings(ctx).db
     if earlier is not None and earlier != value:

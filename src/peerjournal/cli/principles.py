@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from peerjournal import paths, render
+from peerjournal.cli import completion
 from peerjournal.cli.app import EXIT_USER_ERROR, app, guide_for_reading, location
 from peerjournal.cli.editor import open_in_editor
 from peerjournal.errors import GuideError, InvalidValue
@@ -37,6 +38,7 @@ def principles_command(
                 "'path' names the guide file in use; "
                 "'customize' copies the guide to your config folder and opens it to edit."
             ),
+            autocompletion=completion.principle_topics,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the guide as JSON.")] = False,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peerjournal import render
+from peerjournal.cli import completion
 from peerjournal.cli.app import app, guide_for_reading, reading
 from peerjournal.cli.data import Overwrite, output_to
 from peerjournal.errors import InvalidValue
@@ -53,6 +54,7 @@ def review_command(
             "--principle",
             metavar="SLUG",
             help="Show every rating of one principle this week, with its reflection.",
+            autocompletion=completion.principle_slugs,
         ),
     ] = None,
     markdown: Annotated[
