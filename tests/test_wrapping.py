@@ -177,3 +177,35 @@ def log_screen(home: Path, width: int, answers: list[str]) -> str:
 def test_the_guided_log_opens_as_expected(journal_home: Path, width: int) -> None:
     shown = log_screen(journal_home, width, ["yesterday 3pn"])
     assert_screen(f"log-opening-{width}", shown)
+
+
+@pytest.mark.pty
+def test_a_yes_or_no_question_wraps_at_words_too(journal_home: Path, run: object) -> None:
+    from datetime import date
+
+    created = run("log", "--note", "A call.", "--no-input")  # type: ignore[operator]
+    assert created.exit_code == 0, created.output
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
+    env.update(PEERJOURNAL_HOME=str(journal_home), TERM="xterm")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "peerjournal", "forget", "--before", "tomorrow"],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(30, 60),
+    )
+    child.expect_exact("[y/N]: ")
+    screen = pyte.Screen(60, 30)
+    pyte.Stream(screen).feed(child.before + child.after)
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    lines = [line.rstrip() for line in screen.display if line.strip()]
+    tomorrow = date.fromordinal(date.today().toordinal() + 1)
+    question = (
+        f"Clear the reflections, aliases and notes of 1 entry from before {tomorrow}? "
+        "Ratings are kept. This cannot be undone [y/N]:"
+    )
+    assert " ".join(lines) == question
+    assert len(lines) > 1
+    assert all(len(line) <= 60 for line in lines)

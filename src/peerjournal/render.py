@@ -557,6 +557,16 @@ def ask(prompt: str, prefill: str = "", *, history: str | None = "answers") -> s
     return terminal.read_line("", prefill=prefill, history=history)
 
 
+def question_text(question: str) -> str:
+    """A question as the terminal shows it before the answer: styled as every question,
+    wrapped like every message (on a terminal), ending in one space."""
+    console = err()
+    text = Text(question.rstrip() + " ", style="cyan")
+    with console.capture() as captured:
+        console.print(wrapped(text, console) if console.is_terminal else text, end="")
+    return captured.get()
+
+
 def _keeping(prompt: str, old: str) -> str:
     """The prompt with "[Enter keeps: …]" before its closing ':' or '>'."""
     found = re.search(r"[:>?]\s*$", prompt)

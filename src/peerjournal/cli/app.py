@@ -264,6 +264,21 @@ def _db_after_command(ctx: typer.Context, _param: object, value: str | None) -> 
     _choose_journal(ctx, value)
 
 
+def confirm(question: str, *, default: bool) -> bool:
+    """A yes-or-no question on stderr, wrapped like every other; Enter gives `default`.
+
+    Ctrl-C or Ctrl-D is typer.Abort, which the group turns into exit 130.
+    """
+    from peerjournal import render
+
+    choices = "[Y/n]:" if default else "[y/N]:"
+    shown = render.question_text(f"{question} {choices}")
+    answer: bool = typer.confirm(
+        shown, default=default, err=True, show_default=False, prompt_suffix=""
+    )
+    return answer
+
+
 def ask_passphrase(path: Path) -> str | None:
     """The passphrase of an encrypted journal, typed unseen; None away from a terminal."""
     if not sys.stdin.isatty():
