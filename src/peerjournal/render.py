@@ -286,7 +286,7 @@ def search_results(hits: Sequence[Match], query: str) -> None:
             head.append("  ")
             head.append(inert(", ".join(entry.tags)), style="dim")
         console.print(head)
-        console.print(passage(hit.passage), soft_wrap=False)
+        console.print(prose(passage(hit.passage)))
         console.print()
     many = "1 entry matches" if len(hits) == 1 else f"{len(hits)} entries match"
     notice(f"{many}, best first. Read one in full with: peerjournal show NUMBER")
