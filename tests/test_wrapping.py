@@ -24,7 +24,7 @@ WIDTHS = (60, 80, 160)
 word = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz'.,:;()?-"), min_size=1, max_size=18)
 # A sentence never starts with a lone "-": that would make it a bullet, indented as one.
 sentence = st.lists(word, min_size=1, max_size=80).filter(lambda words: words[0] != "-")
-indents = st.sampled_from(["", "  ", "  • ", "    - "])
+indents = st.sampled_from(["", "  ", "  • ", "    - ", "  [12] "])
 
 
 def terminal(width: int) -> Console:
