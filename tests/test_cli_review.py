@@ -821,6 +821,24 @@ def test_the_review_reads_as_expected_at_80_columns(
     assert shown == GOLDEN_80
 
 
+@pytest.mark.parametrize("width", [60, 160])
+def test_the_review_reads_as_expected_narrow_and_wide(
+    run: RunCli, supervision_weeks: list[int], screen_width: Any, width: int
+) -> None:
+    from tests.golden import assert_screen
+
+    screen_width(width)
+    result = run("review", "--until", UNTIL, "--weeks", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= width
+    # The sentences keep to a readable measure however wide the terminal.
+    legend = next(n for n, line in enumerate(lines) if line.startswith("Trend: one mark"))
+    sentences = lines[:3] + lines[legend:]
+    assert max(len(line.rstrip()) for line in sentences) <= render.READABLE_WIDTH
+    assert_screen(f"review-{width}", result.stdout)
+
+
 # --- drilling into a principle -----------------------------------------------
 
 

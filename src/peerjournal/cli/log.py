@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from peerjournal import drafts, render
-from peerjournal.cli import guided, logflow
+from peerjournal.cli import completion, guided, logflow
 from peerjournal.cli.app import app, location, reading
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
@@ -108,6 +108,7 @@ def log_command(
             help="Rate a principle the conversation tested, 1-5, e.g. empathy=4, with an "
             "optional note on why: 'boundaries=2:gave my number'. Repeat for each; a unique "
             "start of the slug is enough; principles not given stay unrated.",
+            autocompletion=completion.ratings,
         ),
     ] = None,
     feeling: Annotated[
@@ -118,7 +119,10 @@ def log_command(
         ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="A tag (repeat for more).")
+        list[str] | None,
+        typer.Option(
+            metavar="TAG", help="A tag (repeat for more).", autocompletion=completion.tags
+        ),
     ] = None,
     flag: Annotated[
         list[str] | None,
