@@ -146,7 +146,7 @@ def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> N
     assert (journal_home / "draft.json").stat().st_mode & 0o777 == 0o600
 
     child = spawn(journal_home)
-    child.expect_exact("You have an unfinished entry")
+    expect_words(child, "You have an unfinished entry")
     answer(child, "resume it", "r")
     child.expect_exact("So far: Half of what I wanted to say")
     answer(child, "> ", "and the rest of it.")
@@ -516,7 +516,7 @@ def test_a_promise_made_in_one_log_is_listed_and_then_done(journal_home: Path) -
     assert "call back about the group" in listed.stdout and "23:59" in listed.stdout
 
     child = spawn(journal_home)
-    child.expect_exact("A reminder first: you have 1 follow-up due today. See it with")
+    expect_words(child, "A reminder first: you have 1 follow-up due today. See it with")
     answer(child, "When [Enter: now]:", "")
     answer(child, "Feeling", "")
     child.expect_exact("Number or name [Enter: phone]")
@@ -636,8 +636,8 @@ def test_words_in_the_editor_survive_kill_9_and_the_next_log_offers_them(
 
     child = spawn(journal_home)
     expect_words(child, "The reflection you were writing in your editor last time is kept in")
-    child.expect_exact("You have an unfinished entry")
-    child.expect_exact("Saved before the kill.")
+    expect_words(child, "You have an unfinished entry")
+    expect_words(child, "Saved before the kill.")
     answer(child, "resume it", "r")
     up_to_the_principles(child)
     answer(child, "Principles", "none")
