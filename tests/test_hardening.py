@@ -111,7 +111,7 @@ def test_two_writers_at_once_both_finish_with_nothing_lost(journal_home: Path) -
 def test_a_huge_guide_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     path.write_bytes(b"#" * (MAX_GUIDE_BYTES + 1))
-    with pytest.raises(GuideError, match="larger than a guide can be"):
+    with pytest.raises(GuideError, match="reads at most 1,000,000 bytes"):
         parse_guide(path)
 
 

@@ -167,6 +167,9 @@ PRIVACY_REMINDER = (
 # cannot make every later screen slow: 100,000 characters is about 30 pages.
 
 MAX_REFLECTION = 100_000  # the three answers together
+# A file holding a reflection (--note-file, the editor's) is read up to this many bytes: the
+# longest reflection in the widest UTF-8, with room for the editor's template around it.
+MAX_REFLECTION_FILE = 4 * MAX_REFLECTION + 16_384
 MAX_NOTE = 1_000  # a rating's "why?", one line
 MAX_FOLLOW_UP = 500
 MAX_INTENTION = 1_000

@@ -103,7 +103,9 @@ def export_command(
         if fmt is ExportFormat.json:
             count = exporting.export_json(reader, handle, where)
         elif fmt is ExportFormat.csv:
-            count = exporting.export_csv(reader, handle, where, guide_for_reading(ctx).slugs)
+            count = exporting.export_csv(
+                reader, handle, where, guide_for_reading(ctx).slugs, to_terminal=handle.isatty()
+            )
         else:
             count = exporting.export_markdown(reader, handle, where)
     entries = render.plural(count, "entry", "entries")
@@ -129,17 +131,17 @@ def import_command(
     ],
 ) -> None:
     """Add the entries of an export to your journal (entries it already has are skipped)."""
-    from peerjournal.importing import import_file
+    from peerjournal.importing import import_file, open_import
     from peerjournal.principles import load_guide
 
-    if not file.is_file():
-        raise InvalidValue(f"There is no file {file} to import.")
     names = {p.slug: p.name for p in load_guide().principles}
+    # The file is opened first: one that cannot be imported starts no journal.
     with (
-        render.progress("Importing", file.stat().st_size) as advance,
+        open_import(file) as handle,
+        render.progress("Importing", os.fstat(handle.fileno()).st_size) as advance,
         writing(ctx, create=True) as journal,
     ):
-        report = import_file(journal, file, names=names, on_progress=advance)
+        report = import_file(journal, file, names=names, on_progress=advance, handle=handle)
     message = f"Imported {file}: {report.added} added, {report.present} already present."
     if report.intentions_added:
         message += f" {render.plural(report.intentions_added, 'weekly intention')} added."

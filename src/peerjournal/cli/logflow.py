@@ -14,6 +14,8 @@ from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, Principle
 from peerjournal.records import (
+    MAX_REFLECTION,
+    MAX_REFLECTION_FILE,
     MODES,
     PRIVACY_REMINDER,
     REFLECTION_PROMPTS,
@@ -70,13 +72,24 @@ def read_note(note: str | None, note_file: Path | None) -> str | None:
     """The reflection from --note TEXT, --note - (stdin) or --note-file PATH."""
     if note is not None and note_file is not None:
         raise InvalidValue("Give the reflection with --note or with --note-file, not both.")
+    too_long = (
+        f"is too long for a reflection: peerjournal keeps at most {MAX_REFLECTION:,} "
+        "characters (about 30 pages). Shorten it and try again."
+    )
     if note == "-":
-        return _trim(sys.stdin.read())
+        # Read no more than a reflection can hold: `--note - < /dev/zero` must not run for ever.
+        text = sys.stdin.read(MAX_REFLECTION + 1)
+        if len(text) > MAX_REFLECTION:
+            raise InvalidValue(f"The text on standard input {too_long}")
+        return _trim(text)
     if note is not None:
         return _trim(note)
     if note_file is not None:
         try:
-            return _trim(note_file.read_text(encoding="utf-8"))
+            raw = paths.read_file(note_file, limit=MAX_REFLECTION_FILE)
+            return _trim(raw.decode("utf-8"))
+        except paths.FileTooLarge:
+            raise InvalidValue(f"{note_file} {too_long}") from None
         except FileNotFoundError:
             raise InvalidValue(f"There is no file {note_file}.") from None
         except UnicodeDecodeError:
@@ -129,7 +142,7 @@ def reflection_from_editor(draft: Draft) -> None:
     paths.write_private_file(path, editor_template(draft).encode("utf-8"))
     open_in_editor(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = paths.read_file(path, limit=MAX_REFLECTION_FILE).decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidValue(
             f"The editor saved text that is not UTF-8; it is kept in {path}."
