@@ -270,3 +270,131 @@ def test_any_reflection_is_stored_exactly_and_shown_inert(run: RunCli, note: str
         assert screen.exit_code == 0, screen.output
         raw_controls = [c for c in screen.stdout if unicodedata.category(c) == "Cc" and c != "\n"]
         assert raw_controls == [], args
+
+
+# What an older version let in through an import: an OSC 52 clipboard write, a screen
+# clear, Rich markup, a bell, a carriage return and a C1 control sequence introducer.
+OSC52 = "\x1b]52;c;SGk=\x07"
+STORED_BY_AN_OLD_VERSION = {
+    "mode": f"{OSC52}[bold]phone[/]",
+    "peer": "R\x1b[2J.",
+    "what_happened": f"rang back {OSC52} about\rthe \x9b31mvisit",
+    "tag": "warm\x1b[31mline",
+    "note": '=HYPERLINK("http://x")',
+}
+
+
+def raw_controls(text: str) -> list[str]:
+    """Control characters a terminal would obey (a CSV row's own CR LF ending aside)."""
+    # A pseudo-terminal writes each newline as CR LF, so a CSV row ends in CR CR LF there.
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+    return [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+
+
+def old_hostile_entry(run: RunCli, journal_home: Path) -> None:
+    result = run(
+        "log",
+        "--note",
+        "rang back",
+        "--peer",
+        "R.",
+        "--rate",
+        "empathy=4:fine",
+        "--tag",
+        "warmline",
+        "--no-input",
+    )
+    assert result.exit_code == 0, result.output
+    values = STORED_BY_AN_OLD_VERSION
+    conn = sqlite3.connect(journal_home / "journal.db")
+    with conn:
+        conn.execute(
+            "UPDATE entry SET mode = ?, peer = ?, what_happened = ?, shared = 1",
+            (values["mode"], values["peer"], values["what_happened"]),
+        )
+        conn.execute("UPDATE tag SET name = ?", (values["tag"],))
+        conn.execute("UPDATE rating SET note = ?", (values["note"],))
+    conn.close()
+
+
+def test_control_characters_stored_by_an_old_version_never_reach_the_terminal(
+    run: RunCli, journal_home: Path
+) -> None:
+    old_hostile_entry(run, journal_home)
+    for args in (
+        ["list"],
+        ["show", "1"],
+        ["search", "visit"],
+        ["review", "--markdown", "-", "--with-ratings"],
+        ["export", "--format", "markdown"],
+        ["list", "--json"],
+        ["export"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert raw_controls(result.stdout) == [], args
+        assert raw_controls(result.stderr) == [], args
+        assert "\x9b" not in result.stdout and "\u009b" not in result.stdout, args
+    shown = run("show", "1").stdout
+    # Rich markup in stored text is shown as written, never applied.
+    assert "[bold]phone[/]" in shown
+
+
+@pytest.mark.pty
+def test_a_csv_export_on_a_terminal_shows_control_characters_as_escapes(
+    run: RunCli, journal_home: Path
+) -> None:
+    import pexpect
+
+    old_hostile_entry(run, journal_home)
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "peerjournal", "export", "--format", "csv"],
+        env=env,
+        encoding="utf-8",
+        codec_errors="surrogateescape",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = child.before or ""
+    assert child.exitstatus == 0, screen
+    assert "rang back" in screen
+    assert raw_controls(screen) == []
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_guarded_and_read_back_exactly(
+    run: RunCli, tmp_path: Path, journal_home: Path
+) -> None:
+    texts = ["=1+1", "+SUM(A1)", "-2", "@cmd", "'=quoted", "''", "'plain", "\tTAB", "ok"]
+    for number, text in enumerate(texts):
+        result = run(
+            "log",
+            "--note",
+            f"call {number}",
+            "--peer",
+            text.strip() or "x",
+            "--rate",
+            f"empathy=4:{text}",
+            "--no-input",
+        )
+        assert result.exit_code == 0, result.output
+    exported = tmp_path / "journal.csv"
+    assert run("export", "--format", "csv", "-o", str(exported)).exit_code == 0
+    import csv
+
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t")]
+    assert not [c for c in cells if c[:1] == "-" and not c.lstrip("-").isdigit()]
+
+    before = run("list", "--json", "-n", "0").stdout
+    other = tmp_path / "other.db"
+    result = run("--db", str(other), "import", str(exported))
+    assert result.exit_code == 0, result.output
+    after = json.loads(run("--db", str(other), "list", "--json", "-n", "0").stdout)
+    notes = sorted(r["note"] for e in after for r in e["ratings"])
+    assert notes == sorted(t.strip() for t in texts)
+    peers = sorted(e["peer"] for e in after)
+    assert peers == sorted(e["peer"] for e in json.loads(before))
