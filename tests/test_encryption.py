@@ -131,11 +131,11 @@ def test_no_passphrase_away_from_a_terminal_is_a_plain_error(
     for command in (["list"], ["review"], ["search", "sleep"], ["backup"]):
         result = run(*command)
         assert result.exit_code == 1, result.output
-        assert "is encrypted and no passphrase was given" in result.stderr
+        assert "cannot be opened without a passphrase" in result.stderr
         assert "PEERJOURNAL_PASSPHRASE" in result.stderr
     result = run("log", "--note", "words", "--no-input")
     assert result.exit_code == 1, result.output
-    assert "no passphrase was given" in result.stderr
+    assert "cannot be opened without a passphrase" in result.stderr
 
 
 def test_a_draft_of_an_encrypted_journal_is_not_in_plain_text(
@@ -217,7 +217,7 @@ def test_an_encrypted_backup_restored_into_a_plain_journal_names_the_backup(
 
     refused = run("restore", str(tmp_path / "copy.db"))
     assert refused.exit_code == 1, refused.output
-    assert f"{tmp_path / 'copy.db'} is encrypted" in refused.stderr
+    assert f"{tmp_path / 'copy.db'} cannot be opened without a passphrase" in refused.stderr
     assert ".restore-" not in refused.stderr
 
     monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
@@ -304,7 +304,7 @@ def test_an_encrypted_journal_without_sqlcipher_says_how_to_install_it(
     monkeypatch.setattr(encryption, "available", lambda: False)
     result = run("list")
     assert result.exit_code == 1, result.output
-    assert "is encrypted" in result.stderr
+    assert "is not a plain journal" in result.stderr
     assert "pip install 'peerjournal[encrypted]'" in result.stderr
 
 

@@ -572,17 +572,10 @@ class Reader:
 
     def count_forgettable(self, before: date) -> int:
         """How many entries before `before` still hold words that `forget` would clear."""
-        rows = self._rows(f"SELECT count(*) FROM entry e WHERE {FORGETTABLE}", [before.isoformat()])
+        rows = self._rows(
+            f"SELECT count(*) FROM entry e WHERE {db.FORGETTABLE}", [before.isoformat()]
+        )
         return int(rows[0][0])
-
-
-# Entries before a day (the one parameter) that still hold any words: text, alias, notes,
-# follow-ups or old wordings.
-FORGETTABLE = """e.local_date < ? AND (
-    e.what_happened != '' OR e.so_what != '' OR e.now_what != '' OR e.peer IS NOT NULL
-    OR EXISTS (SELECT 1 FROM rating r WHERE r.entry_id = e.id AND r.note IS NOT NULL)
-    OR EXISTS (SELECT 1 FROM follow_up f WHERE f.entry_id = e.id AND f.text != '')
-    OR EXISTS (SELECT 1 FROM entry_edit x WHERE x.entry_id = e.id))"""
 
 
 def _stored(moment: datetime) -> str:

@@ -219,6 +219,9 @@ def root(
     # process (tests run many): a file's header is read afresh only then.
     copies.dispose_engines()
     encryption.begin_run(db, ask_passphrase)
+    from peerjournal.cli.data import tidy_at_start
+
+    tidy_at_start(ctx)
 
 
 def ask_passphrase(path: Path) -> str | None:
