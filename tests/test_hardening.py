@@ -398,3 +398,88 @@ def test_csv_cells_a_spreadsheet_would_run_are_guarded_and_read_back_exactly(
     assert notes == sorted(t.strip() for t in texts)
     peers = sorted(e["peer"] for e in after)
     assert peers == sorted(e["peer"] for e in json.loads(before))
+
+
+def read_only_runner(folder: Path) -> Any:
+    """A way to run peerjournal with `folder` read-only: a read-only mount of it in a
+    mount namespace of its own when the tests run as root (whom permissions do not stop),
+    or permissions alone otherwise."""
+    import shutil
+
+    def as_user(args: list[str]) -> list[str]:
+        return args
+
+    if os.geteuid() != 0:
+        for path in folder.rglob("*"):
+            path.chmod(0o400 if path.is_file() else 0o500)
+        folder.chmod(0o500)
+        return as_user
+    unshare = shutil.which("unshare")
+    probe = subprocess.run(
+        [unshare or "unshare", "-m", "sh", "-c", f"mount --bind '{folder}' '{folder}'"],
+        capture_output=True,
+        check=False,
+    )
+    if unshare is None or probe.returncode != 0:
+        pytest.skip("a read-only place needs a user that permissions stop, or a mount")
+
+    def mounted(args: list[str]) -> list[str]:
+        quoted = " ".join(f"'{a}'" for a in args)
+        script = (
+            f"mount --bind '{folder}' '{folder}' && "
+            f"mount -o remount,ro,bind '{folder}' && exec {quoted}"
+        )
+        return [unshare, "-m", "sh", "-c", script]
+
+    return mounted
+
+
+def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    from peerjournal import copies
+
+    assert run("log", "--note", "Words on a read-only drive", "--no-input").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert (
+        run("--db", str(elsewhere / "other.db"), "log", "--note", "x", "--no-input").exit_code == 0
+    )
+    assert (
+        run("--db", str(elsewhere / "other.db"), "backup", str(elsewhere / "b.db")).exit_code == 0
+    )
+    copies.dispose_engines()
+    before = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())
+    command = read_only_runner(journal_home)
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home)}
+
+    def peerjournal(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = command([sys.executable, "-m", "peerjournal", *args])
+        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+
+    for args, shows in (
+        (["list"], "Words on a read-only drive"),
+        (["show", "1"], "Words on a read-only drive"),
+        (["export"], "Words on a read-only drive"),
+        (["search", "drive"], "read-only"),
+        (["backup", str(elsewhere / "copy.db")], str(elsewhere / "copy.db")),
+    ):
+        done = peerjournal(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert shows in done.stdout, args
+    assert (elsewhere / "copy.db").stat().st_size > 0
+
+    for args, says in (
+        (["restore", str(elsewhere / "b.db")], "journal was left untouched"),
+        (["log", "--note", "more", "--no-input"], "read-only"),
+        (["backup"], "cannot be written there"),
+    ):
+        done = peerjournal(*args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert says in done.stderr.replace("\n", " "), args
+    if os.geteuid() != 0:
+        for path in [journal_home, *journal_home.rglob("*")]:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+    after = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())
+    assert [name for name, _ in after if name != "draft.json"] == [name for name, _ in before]

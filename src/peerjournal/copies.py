@@ -89,8 +89,10 @@ def backup(source: Path, dest: Path | None = None) -> Path:
     except FileExistsError:
         raise DatabaseError(f"{dest} already exists; choose another name for the backup.") from None
     except OSError as exc:
+        where = "a folder or a new file name" if dest is None else "another folder or file name"
         raise DatabaseError(
-            f"The backup cannot be written there ({exc.strerror or exc}); choose another place."
+            f"The backup cannot be written there ({exc.strerror or exc}); give "
+            f"{where}, for example: peerjournal backup /media/usb-stick/"
         ) from None
     try:
         _copy(source, target)
@@ -138,7 +140,8 @@ def restore(location: db.Location, source: Path) -> Restored:
     # An encrypted backup: ask for (or refuse) the passphrase naming the backup,
     # not the temporary copy it is checked in.
     db.key_for(source)
-    db.ready_folder(location)
+    if not live.parent.is_dir():
+        db.ready_folder(location)
     try:
         staged = _fresh_hidden(live, "restore")
     except OSError as exc:
@@ -298,7 +301,7 @@ def _copy(source: Path, target: Path, *, fresh: bool = True) -> None:
     # A new copy is locked like its source; a journal written over keeps its own lock.
     target_key = key if fresh else db.key_for(target)
     try:
-        src = db.open_connection(source, key, timeout=timeout, pragmas=False)
+        src = db.open_connection(source, key, readonly=True, timeout=timeout, pragmas=False)
         try:
             dst = db.open_connection(writing, target_key, timeout=timeout, pragmas=False)
             try:

@@ -125,9 +125,16 @@ def open_connection(
     (`query_only`); the file itself is opened read-only (`mode=ro`) only when
     it cannot be written, for a journal on a read-only drive: a read-only
     handle on a journal that others are writing can fail with I/O errors.
+    There, with no write-ahead log beside the file, SQLite is also told that
+    nobody changes it (`immutable`): it cannot make its shared-memory file in
+    a folder it cannot write, and would otherwise refuse to read at all.
     """
     uri = readonly and not _writable(path)
-    target = f"{path.resolve().as_uri()}?mode=ro" if uri else str(path)
+    target = str(path)
+    if uri:
+        target = f"{path.resolve().as_uri()}?mode=ro"
+        if not Path(f"{path}-wal").exists():
+            target += "&immutable=1"
     if key is None:
         conn = sqlite3.connect(target, uri=uri, timeout=timeout, **options)
     else:
@@ -274,6 +281,12 @@ def unusable(path: Path, reason: str) -> DatabaseError:
         return DatabaseError(
             f"The journal {path} could not be saved because the disk is full. "
             "Free some space and try again."
+        )
+    if path.exists() and not _writable(path):
+        return DatabaseError(
+            f"The journal {path} cannot be changed: the file or its folder is read-only (a "
+            "drive mounted read-only?). Reading it still works: list, export, and backup to "
+            "another place."
         )
     return DatabaseError(
         f"The journal {path} could not be used ({reason}). "
