@@ -95,7 +95,7 @@ class MissingHome(FileNotFoundError):
     def __init__(self, home: Path) -> None:
         super().__init__(
             errno.ENOENT,
-            f"the folder {home} does not exist (is the drive it is on connected?)",
+            f"the folder {home} does not exist; is the drive it is on connected?",
             str(home),
         )
 
