@@ -199,3 +199,84 @@ def test_a_count_too_large_for_any_number_is_taken_as_everything(
     result = run(*command, "-n", "99999999999999999999")
     assert result.exit_code == 0, result.output
     assert "boundary talk" in result.stdout
+
+
+# --- huge entries ------------------------------------------------------------------------
+
+HUGE = 30 * 1024 * 1024  # characters of one reflection, as an older version let in
+
+
+def peak(home: Path, *args: str) -> tuple[float, int, subprocess.CompletedProcess[str]]:
+    """Seconds and peak memory (kB) of one peerjournal command, in a process of its own."""
+    wrapper = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "took = time.perf_counter() - start\n"
+        "print(took, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+        "sys.stderr.write(done.stdout[-2000:] + done.stderr[-2000:])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", wrapper, sys.executable, "-m", "peerjournal", *args],
+        env={**os.environ, "PEERJOURNAL_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    took, memory, code = result.stdout.split()
+    done = subprocess.CompletedProcess(args, int(code), "", result.stderr)
+    return float(took), int(memory), done
+
+
+def test_every_screen_stays_fast_and_small_for_a_huge_entry_an_old_version_stored(
+    run: RunCli, journal_home: Path
+) -> None:
+    import sqlite3
+
+    from peerjournal import copies
+    from peerjournal.queries import SCREEN_CLIP
+
+    assert run("log", "--note", "a short one", "--rate", "empathy=4", "--no-input").exit_code == 0
+    assert run("log", "--note", "x", "--rate", "hope=3", "--share", "--no-input").exit_code == 0
+    copies.dispose_engines()
+    conn = sqlite3.connect(journal_home / "journal.db")
+    with conn:
+        conn.execute(
+            "UPDATE entry SET what_happened = ?, peer = ? WHERE id = 2",
+            ("hello world and more words " * (HUGE // 27), "R" * 1000),
+        )
+        conn.execute("UPDATE rating SET note = ? WHERE entry_id = 2", ("why " * 100_000,))
+    conn.close()
+    _, baseline, _ = peak(journal_home, "list", "--tag", "nothing-has-this")
+    for args in (["list"], ["show", "2"], ["search", "hello"], ["review"],
+                 ["review", "--markdown", "-", "--allow-identifiers"], ["show", "2", "--json"],
+                 ["list", "--json"]):  # fmt: skip
+        took, memory, done = peak(journal_home, *args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert took < 10, args
+        # SQLite holds the one long value while it cuts it; nothing holds copies of it.
+        assert memory < baseline + 3 * HUGE // 1024, (args, memory, baseline)
+    shown = run("show", "2")
+    assert f"first {SCREEN_CLIP:,} characters" in shown.stdout.replace("\n", " ")
+    exported = run("export")
+    entry = json.loads(exported.stdout)["entries"][1]
+    assert len(entry["what_happened"]) >= HUGE - 27  # an export keeps every word
+
+
+def test_the_largest_entry_log_allows_is_shown_whole_and_quickly(
+    run: RunCli, tmp_path: Path
+) -> None:
+    note = tmp_path / "long.txt"
+    line = "we talked about sleep and the group on thursday, and felt heard\n"
+    note.write_text((line * (MAX_REFLECTION // len(line) + 1))[:MAX_REFLECTION], encoding="utf-8")
+    saved = run("log", "--note-file", str(note), "--rate", "empathy=4", "--share", "--no-input")
+    assert saved.exit_code == 0, saved.output
+    for args in (["show", "1"], ["list"], ["search", "thursday"], ["review"],
+                 ["review", "--markdown", "-"], ["show", "1", "--json"]):  # fmt: skip
+        started = time.perf_counter()
+        result = run(*args)
+        assert time.perf_counter() - started < 5, args
+        assert result.exit_code == 0, (args, result.output)
+        assert "Cut here" not in result.stdout
+    whole = json.loads(run("show", "1", "--json").stdout)["what_happened"]
+    assert len(whole) == MAX_REFLECTION

@@ -159,7 +159,7 @@ def export_json(reader: Reader, out: TextIO, where: EntryFilter = EVERYTHING) ->
         out.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
     out.write('  "entries": [')
     count = 0
-    for chunk in reader.chunks(where):
+    for chunk in reader.chunks(where, whole=True):
         edits = reader.edits([entry.id for entry in chunk])
         for entry in chunk:
             out.write(",\n" if count else "\n")
@@ -205,7 +205,7 @@ def export_csv(
     writer = csv.DictWriter(out, fieldnames=fieldnames)
     writer.writeheader()
     count = 0
-    for chunk in reader.chunks(where):
+    for chunk in reader.chunks(where, whole=True):
         for entry in chunk:
             item = export_item(entry)
             row: dict[str, Any] = {
@@ -235,7 +235,7 @@ def export_markdown(reader: Reader, out: TextIO, where: EntryFilter = EVERYTHING
     """Write the journal as readable Markdown, a section per entry, oldest first."""
     out.write("# My peer support journal\n")
     count = 0
-    for chunk in reader.chunks(where):
+    for chunk in reader.chunks(where, whole=True):
         for entry in chunk:
             out.write("\n" + _readable(_markdown_entry(entry)))
             count += 1

@@ -10,6 +10,12 @@ each statement on a ten-year journal.
 A `Reader` wraps one open DB-API connection: `open_reader` gives one for a
 command, and the write side hands its own connection to one so that an
 entry just saved is read back the same way every screen reads it.
+
+Screens read at most `SCREEN_CLIP` characters of any text (a reflection, a
+note, an alias, a follow-up): every entry `log` accepts is shown whole, and
+one far longer, stored by an older version before the limits, is shown cut,
+with a line saying so, instead of making `show`, `list` or `search` run for
+minutes through gigabytes. Exports read everything (`chunks(whole=True)`).
 """
 
 from __future__ import annotations
@@ -28,16 +34,24 @@ from peerjournal import db
 from peerjournal.encryption import errors as driver_errors
 from peerjournal.errors import EntryNotFound, InvalidValue
 from peerjournal.records import (
+    MAX_REFLECTION,
     Entry,
     EntryFilter,
     FollowUp,
     Intention,
     Rating,
+    read_back,
     zone,
 )
 
 EVERYTHING = EntryFilter()
 CHUNK = 500
+# The most of one text a screen reads: a whole reflection as `log` allows it.
+SCREEN_CLIP = MAX_REFLECTION
+CUT_NOTE = (
+    "\n\n[Cut here: peerjournal shows the first {clip:,} characters of a text this long. "
+    "'peerjournal export' writes all of it.]"
+)
 # SQLite numbers rows with 64-bit integers; a bigger number names no entry.
 _LARGEST_ID = 2**63 - 1
 
@@ -77,6 +91,19 @@ _ENTRY_COLUMNS = (
     "e.id, e.uid, e.occurred_at, e.utc_offset, e.logged_at, e.edited_at, e.mode, e.minutes,"
     " e.peer, e.what_happened, e.so_what, e.now_what, e.feeling, e.shared"
 )
+_TEXT_COLUMNS = ("e.mode", "e.peer", "e.what_happened", "e.so_what", "e.now_what")
+
+
+def _clipped_sql(columns: str, clip: int | None) -> str:
+    """`columns` with each text column read to at most `clip` + 1 characters (one more, to
+    tell a text that was cut from one exactly that long)."""
+    if clip is None:
+        return columns
+    names = [c.strip() for c in columns.split(",")]
+    return ", ".join(
+        f"substr({c}, 1, {int(clip) + 1})" if c in _TEXT_COLUMNS or c in ("r.note", "f.text") else c
+        for c in names
+    )
 
 
 @dataclass(frozen=True)
@@ -165,10 +192,25 @@ class OpenFollowUp:
 
 
 class Reader:
-    """The journal's read queries over one open connection (stdlib sqlite3 or SQLCipher)."""
+    """The journal's read queries over one open connection (stdlib sqlite3 or SQLCipher).
 
-    def __init__(self, conn: Any) -> None:
+    With `clip`, every text is read to at most that many characters (see the module).
+    """
+
+    def __init__(self, conn: Any, *, clip: int | None = None) -> None:
         self.conn = conn
+        self.clip = clip
+        # The entries whose text was cut on the last read (search leaves them unsnipped).
+        self.cut: set[int] = set()
+
+    def _sql(self, columns: str) -> str:
+        return _clipped_sql(columns, self.clip)
+
+    def _text(self, value: Any) -> Any:
+        """A text read with `_sql`, with a line saying where it was cut if it was."""
+        if self.clip is None or not isinstance(value, str) or len(value) <= self.clip:
+            return value
+        return value[: self.clip] + CUT_NOTE.format(clip=self.clip)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
@@ -185,7 +227,7 @@ class Reader:
         # Local day first: with --since/--until the day index then serves both the
         # range and the order, instead of sorting years of entries.
         query = (
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {sql}"
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {sql}"
             " ORDER BY e.local_date DESC, e.occurred_at DESC, e.id DESC"
         )
         if limit is not None:
@@ -205,7 +247,9 @@ class Reader:
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
-        rows = self._rows(f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE e.id IN ({marks})", ids)
+        rows = self._rows(
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE e.id IN ({marks})", ids
+        )
         found = {entry.id: entry for entry in self._complete(rows)}
         return [found[i] for i in ids if i in found]
 
@@ -225,15 +269,23 @@ class Reader:
         """Every tag in use, for completion."""
         return [row[0] for row in self._rows("SELECT DISTINCT name FROM tag ORDER BY name")]
 
-    def chunks(self, where: EntryFilter = EVERYTHING, size: int = CHUNK) -> Iterator[list[Entry]]:
-        """The filtered entries, oldest first, `size` at a time (exports stream them)."""
+    def chunks(
+        self, where: EntryFilter = EVERYTHING, size: int = CHUNK, *, whole: bool = False
+    ) -> Iterator[list[Entry]]:
+        """The filtered entries, oldest first, `size` at a time (exports stream them);
+        `whole`: every text in full, however long, as an export must have it."""
         sql, params = _where(where)
-        cursor = self.conn.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {sql} ORDER BY e.occurred_at, e.uid",
-            tuple(params),
-        )
-        while rows := cursor.fetchmany(size):
-            yield self._complete(rows)
+        clip, self.clip = self.clip, (None if whole else self.clip)
+        try:
+            cursor = self.conn.execute(
+                f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {sql}"
+                " ORDER BY e.occurred_at, e.uid",
+                tuple(params),
+            )
+            while rows := cursor.fetchmany(size):
+                yield self._complete(rows)
+        finally:
+            self.clip = clip
 
     def edits(self, ids: Sequence[int]) -> dict[int, list[tuple[datetime, str]]]:
         """Earlier versions of these entries, oldest first: when replaced, and the JSON."""
@@ -254,6 +306,9 @@ class Reader:
             (moment, json.loads(previous)) for moment, previous in self.edits([entry_id])[entry_id]
         ]
 
+    def _cut(self, value: Any) -> bool:
+        return self.clip is not None and isinstance(value, str) and len(value) > self.clip
+
     def _in(self, sql: str, ids: Sequence[int]) -> list[Any]:
         if not ids:
             return []
@@ -264,11 +319,11 @@ class Reader:
         ids = [row[0] for row in rows]
         ratings: dict[int, list[Rating]] = defaultdict(list)
         for entry_id, slug, name, score, note in self._in(
-            "SELECT entry_id, slug, principle_name, score, note FROM rating"
+            f"SELECT entry_id, slug, principle_name, score, {self._sql('r.note')} FROM rating r"
             " WHERE entry_id IN ({}) ORDER BY id",
             ids,
         ):
-            ratings[entry_id].append(Rating(slug, name, score, note))
+            ratings[entry_id].append(_rating(slug, name, score, self._text(note)))
         tags: dict[int, list[str]] = defaultdict(list)
         for entry_id, name in self._in(
             "SELECT entry_id, name FROM tag WHERE entry_id IN ({}) ORDER BY name", ids
@@ -281,14 +336,17 @@ class Reader:
             flags[entry_id].append(name)
         follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
         for row in self._in(
-            "SELECT entry_id, id, text, due_date, due_time, done_at FROM follow_up"
-            " WHERE entry_id IN ({}) ORDER BY id",
+            f"SELECT entry_id, id, {self._sql('f.text')}, due_date, due_time, done_at"
+            " FROM follow_up f WHERE entry_id IN ({}) ORDER BY id",
             ids,
         ):
-            follow_ups[row[0]].append(_follow_up(row[1:]))
+            follow_ups[row[0]].append(_follow_up((row[1], self._text(row[2]), *row[3:])))
         from peerjournal.records import FLAGS
 
         order = {name: place for place, name in enumerate(FLAGS)}
+        if self.clip is not None:
+            self.cut = {row[0] for row in rows if any(self._cut(v) for v in row[6:12])}
+            rows = [(*row[:6], *(self._text(v) for v in row[6:12]), *row[12:]) for row in rows]
         return [
             _entry(
                 row,
@@ -316,18 +374,18 @@ class Reader:
             )
         sql, params = _where(where)
         weights = ", ".join(str(w) for w in db.SEARCH_WEIGHTS)
+        # The best matches first, from the index alone; their passages afterwards, for
+        # those few only (a passage means reading and splitting the entry's words).
         statement = (
-            f"SELECT e.id, snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16),"
-            f" bm25({db.SEARCH_TABLE}, {weights}) AS rank"
+            f"SELECT e.id, bm25({db.SEARCH_TABLE}, {weights}) AS rank"
             f" FROM {db.SEARCH_TABLE} JOIN entry e ON e.id = {db.SEARCH_TABLE}.rowid"
             f" WHERE {db.SEARCH_TABLE} MATCH ? AND {sql}"
             " ORDER BY rank, e.occurred_at DESC LIMIT ?"
         )
         try:
-            rows = self._rows(
-                statement,
-                [db.HIGHLIGHT_START, db.HIGHLIGHT_END, query, *params, min(limit, _LARGEST_ID)],
-            )
+            rows = self._rows(statement, [query, *params, min(limit, _LARGEST_ID)])
+            found = self.by_ids([row[0] for row in rows])
+            passages = self._passages(query, [e.id for e in found if e.id not in self.cut])
         except driver_errors("OperationalError") as error:
             if not str(error).startswith(("fts5:", "unterminated string", "no such column")):
                 raise
@@ -337,18 +395,33 @@ class Reader:
                 "case to search for the word itself). Search for a phrase with double quotes "
                 '("felt heard"), the start of a word with * (bound*).'
             ) from None
-        entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
+        entries = {entry.id: entry for entry in found}
         return [
             Match(
                 entry=entries[entry_id],
-                # The three prompts are stored apart by newlines; unanswered ones leave blank
-                # lines.
-                passage=split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n")),
+                # An entry cut for the screen (far past the limits) shows its start instead.
+                passage=passages.get(entry_id) or ((entries[entry_id].first_line[:200], False),),
                 rank=float(rank),
             )
-            for entry_id, snippet, rank in rows
+            for entry_id, rank in rows
             if entry_id in entries
         ]
+
+    def _passages(self, query: str, ids: Sequence[int]) -> dict[int, tuple[tuple[str, bool], ...]]:
+        """The passage of each entry that matches `query` best, with its matches marked."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        rows = self._rows(
+            f"SELECT rowid, snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16) FROM {db.SEARCH_TABLE}"
+            f" WHERE {db.SEARCH_TABLE} MATCH ? AND rowid IN ({marks})",
+            [db.HIGHLIGHT_START, db.HIGHLIGHT_END, query, *ids],
+        )
+        # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
+        return {
+            int(rowid): split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n"))
+            for rowid, snippet in rows
+        }
 
     # --- the weekly review ------------------------------------------------------------
 
@@ -417,7 +490,7 @@ class Reader:
             within += " AND e.shared = 1"
         total = self._rows(f"SELECT count(*) FROM entry e WHERE {within}", params)[0][0]
         rows = self._rows(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {within}"
             " ORDER BY e.occurred_at, e.id LIMIT ?",
             [*params, limit],
         )
@@ -429,14 +502,14 @@ class Reader:
         """Every rating of one principle in the period, oldest first, with its entry."""
         within, params = _within([period], where)
         rows = self._rows(
-            "SELECT e.id, r.slug, r.principle_name, r.score, r.note"
+            f"SELECT e.id, r.slug, r.principle_name, r.score, {self._sql('r.note')}"
             " FROM rating r JOIN entry e ON e.id = r.entry_id WHERE r.slug = ?"
             f" AND r.entry_id IN (SELECT e.id FROM entry e WHERE {within})"
             " ORDER BY e.occurred_at, e.id",
             [slug, *params],
         )
         entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
-        return [(Rating(s, n, sc, note), entries[i]) for i, s, n, sc, note in rows]
+        return [(_rating(s, n, sc, self._text(note)), entries[i]) for i, s, n, sc, note in rows]
 
     def focus_quotes(self, slug: str, period: Window, limit: int = 2) -> list[str]:
         """The supporter's own words about one principle in the period, at most `limit`.
@@ -449,7 +522,8 @@ class Reader:
         # the principle in the journal's whole history (100 ms in a ten-year journal).
         within, params = _within([period], EVERYTHING)
         rows = self._rows(
-            "SELECT r.note, e.now_what FROM rating r JOIN entry e ON e.id = r.entry_id"
+            f"SELECT {self._sql('r.note, e.now_what')} FROM rating r"
+            " JOIN entry e ON e.id = r.entry_id"
             f" WHERE r.slug = ? AND r.entry_id IN (SELECT e.id FROM entry e WHERE {within})"
             " ORDER BY r.score, e.occurred_at, e.id",
             [slug, *params],
@@ -495,7 +569,7 @@ class Reader:
         """The period's entries that carry any flag, in time order."""
         within, params = _within([period], where)
         rows = self._rows(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {within}"
             " AND e.id IN (SELECT entry_id FROM flag) ORDER BY e.occurred_at, e.id",
             params,
         )
@@ -510,13 +584,24 @@ class Reader:
         by due day (none last), then as promised."""
         sql, params = _where(where)
         done = "" if include_done else " AND f.done_at IS NULL"
+        columns = self._sql(
+            "f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+        )
         rows = self._rows(
-            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f"SELECT {columns}"
             f" FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE {sql}{done}"
             " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
             params,
         )
-        return [OpenFollowUp(_follow_up(row[:5]), int(row[5]), str(row[6]), row[7]) for row in rows]
+        return [
+            OpenFollowUp(
+                _follow_up((row[0], self._text(row[1]), *row[2:5])),
+                int(row[5]),
+                str(row[6]),
+                self._text(row[7]),
+            )
+            for row in rows
+        ]
 
     def follow_up(self, follow_up_id: int) -> OpenFollowUp | None:
         """One follow-up by its number."""
@@ -619,13 +704,18 @@ def _entry(
 
 def _follow_up(row: Sequence[Any]) -> FollowUp:
     follow_up_id, text, due_date, due_time, done_at = row
-    return FollowUp(
+    return read_back(
+        FollowUp,
         text=text or "(cleared)",
         due=date.fromisoformat(due_date) if due_date else None,
         due_time=time.fromisoformat(due_time) if due_time else None,
         id=int(follow_up_id),
         done_at=_moment(done_at),
     )
+
+
+def _rating(slug: str, name: str, score: int, note: str | None) -> Rating:
+    return read_back(Rating, slug=slug, name=name, score=score, note=note)
 
 
 def _intention(row: Sequence[Any]) -> Intention:
@@ -709,7 +799,7 @@ def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
 
 @contextmanager
 def open_reader(location: db.Location) -> Iterator[Reader]:
-    """The journal at `location`, opened to read for one command.
+    """The journal at `location`, opened to read for one command, texts clipped for screens.
 
     A missing journal is refused (reading never creates one); an older one is
     upgraded first (the only time a reading command loads the write side).
@@ -720,7 +810,7 @@ def open_reader(location: db.Location) -> Iterator[Reader]:
     db.check_version(path)
     conn = db.open_connection(path, db.key_for(path), readonly=True)
     try:
-        yield Reader(conn)
+        yield Reader(conn, clip=SCREEN_CLIP)
     except driver_errors("OperationalError") as exc:
         raise db.unusable(path, str(exc)) from None
     finally:
@@ -753,8 +843,9 @@ def glance(path: Path, slug: str, *, today: date) -> PrincipleGlance | None:
             " WHERE r.slug = ? AND e.local_date BETWEEN ? AND ?",
             span,
         ).fetchone()
+        texts = _clipped_sql("e.what_happened, e.so_what, e.now_what", SCREEN_CLIP)
         row = conn.execute(
-            "SELECT e.id, e.local_date, r.score, e.what_happened, e.so_what, e.now_what"
+            f"SELECT e.id, e.local_date, r.score, {texts}"
             " FROM rating r JOIN entry e ON e.id = r.entry_id"
             " WHERE r.slug = ? AND r.score >= 4 AND e.local_date BETWEEN ? AND ?"
             " ORDER BY r.score DESC, e.occurred_at DESC LIMIT 1",
