@@ -200,8 +200,6 @@ class Reader:
     def __init__(self, conn: Any, *, clip: int | None = None) -> None:
         self.conn = conn
         self.clip = clip
-        # The entries whose text was cut on the last read (search leaves them unsnipped).
-        self.cut: set[int] = set()
 
     def _sql(self, columns: str) -> str:
         return _clipped_sql(columns, self.clip)
@@ -306,9 +304,6 @@ class Reader:
             (moment, json.loads(previous)) for moment, previous in self.edits([entry_id])[entry_id]
         ]
 
-    def _cut(self, value: Any) -> bool:
-        return self.clip is not None and isinstance(value, str) and len(value) > self.clip
-
     def _in(self, sql: str, ids: Sequence[int]) -> list[Any]:
         if not ids:
             return []
@@ -345,7 +340,6 @@ class Reader:
 
         order = {name: place for place, name in enumerate(FLAGS)}
         if self.clip is not None:
-            self.cut = {row[0] for row in rows if any(self._cut(v) for v in row[6:12])}
             rows = [(*row[:6], *(self._text(v) for v in row[6:12]), *row[12:]) for row in rows]
         return [
             _entry(
@@ -374,18 +368,23 @@ class Reader:
             )
         sql, params = _where(where)
         weights = ", ".join(str(w) for w in db.SEARCH_WEIGHTS)
-        # The best matches first, from the index alone; their passages afterwards, for
-        # those few only (a passage means reading and splitting the entry's words).
+        # No passage is made from an entry far past the limits (stored by an older
+        # version): FTS5 would read and split every word of it, for minutes.
+        longest = (self.clip or _LARGEST_ID) * 3
         statement = (
-            f"SELECT e.id, bm25({db.SEARCH_TABLE}, {weights}) AS rank"
+            "SELECT e.id, CASE WHEN length(e.what_happened) + length(e.so_what)"
+            f" + length(e.now_what) <= {int(longest)}"
+            f" THEN snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16) END,"
+            f" bm25({db.SEARCH_TABLE}, {weights}) AS rank"
             f" FROM {db.SEARCH_TABLE} JOIN entry e ON e.id = {db.SEARCH_TABLE}.rowid"
             f" WHERE {db.SEARCH_TABLE} MATCH ? AND {sql}"
             " ORDER BY rank, e.occurred_at DESC LIMIT ?"
         )
         try:
-            rows = self._rows(statement, [query, *params, min(limit, _LARGEST_ID)])
-            found = self.by_ids([row[0] for row in rows])
-            passages = self._passages(query, [e.id for e in found if e.id not in self.cut])
+            rows = self._rows(
+                statement,
+                [db.HIGHLIGHT_START, db.HIGHLIGHT_END, query, *params, min(limit, _LARGEST_ID)],
+            )
         except driver_errors("OperationalError") as error:
             if not str(error).startswith(("fts5:", "unterminated string", "no such column")):
                 raise
@@ -395,33 +394,16 @@ class Reader:
                 "case to search for the word itself). Search for a phrase with double quotes "
                 '("felt heard"), the start of a word with * (bound*).'
             ) from None
-        entries = {entry.id: entry for entry in found}
+        entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
         return [
             Match(
                 entry=entries[entry_id],
-                # An entry cut for the screen (far past the limits) shows its start instead.
-                passage=passages.get(entry_id) or ((entries[entry_id].first_line[:200], False),),
+                passage=_passage(snippet, entries[entry_id]),
                 rank=float(rank),
             )
-            for entry_id, rank in rows
+            for entry_id, snippet, rank in rows
             if entry_id in entries
         ]
-
-    def _passages(self, query: str, ids: Sequence[int]) -> dict[int, tuple[tuple[str, bool], ...]]:
-        """The passage of each entry that matches `query` best, with its matches marked."""
-        if not ids:
-            return {}
-        marks = ", ".join("?" * len(ids))
-        rows = self._rows(
-            f"SELECT rowid, snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16) FROM {db.SEARCH_TABLE}"
-            f" WHERE {db.SEARCH_TABLE} MATCH ? AND rowid IN ({marks})",
-            [db.HIGHLIGHT_START, db.HIGHLIGHT_END, query, *ids],
-        )
-        # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
-        return {
-            int(rowid): split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n"))
-            for rowid, snippet in rows
-        }
 
     # --- the weekly review ------------------------------------------------------------
 
@@ -777,6 +759,15 @@ def search_query(text: str) -> str:
             f"{MAX_SEARCH_TERMS}, the ones that matter most."
         )
     return " ".join(parts)
+
+
+def _passage(snippet: str | None, entry: Entry) -> tuple[tuple[str, bool], ...]:
+    """The passage shown for a match: the index's snippet, or an entry's start when none was
+    made (see Reader.search)."""
+    if snippet is None:
+        return ((entry.first_line[:200], False),)
+    # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
+    return split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n"))
 
 
 def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
