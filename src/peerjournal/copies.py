@@ -460,7 +460,7 @@ def _verify_copy(plain: Any, copy: Path, passphrase: str, path: Path) -> None:
 # --- forgetting -------------------------------------------------------------------------------
 
 
-def compact(path: Path) -> bool:
+def compact(path: Path, *, unfinished_only: bool = False) -> bool:
     """Rewrite the journal file so that removed words do not linger in its free pages or in
     its write-ahead log; False when another program holding the journal kept that from
     finishing within the busy timeout (the words are gone from every table and from search,
@@ -472,6 +472,10 @@ def compact(path: Path) -> bool:
     timeout = db.BUSY_TIMEOUT_MS / 1000
     conn = db.open_connection(path, db.key_for(path), timeout=timeout, isolation_level=None)
     try:
+        # `unfinished_only`: a compaction that did not finish left free pages or a log behind.
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if unfinished_only and not free and not _has_log(path):
+            return True
         conn.execute("VACUUM")
         busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except driver_errors("OperationalError"):
@@ -479,3 +483,10 @@ def compact(path: Path) -> bool:
     finally:
         conn.close()
     return not busy
+
+
+def _has_log(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False

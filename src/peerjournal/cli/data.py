@@ -288,7 +288,7 @@ def forget_command(
     if not count:
         render.notice(f"Nothing to forget: no entry before {day} still holds any words.")
         # A forget that another program kept from finishing is finished now, if it can be.
-        copies.compact(location(ctx).path)
+        copies.compact(location(ctx).path, unfinished_only=True)
         _forget_in_copies(ctx, day)
         return
     entries = render.plural(count, "entry", "entries")
