@@ -92,6 +92,7 @@ _ENTRY_COLUMNS = (
     " e.peer, e.what_happened, e.so_what, e.now_what, e.feeling, e.shared"
 )
 _TEXT_COLUMNS = ("e.mode", "e.peer", "e.what_happened", "e.so_what", "e.now_what")
+_FOLLOW_UP_COLUMNS = "f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
 
 
 def _clipped_sql(columns: str, clip: int | None) -> str:
@@ -189,6 +190,37 @@ class OpenFollowUp:
     entry_id: int
     local_date: str
     peer: str | None
+
+
+@dataclass(frozen=True)
+class SpanTotals:
+    """The filtered conversations in sum: how many, on which days, minutes and feelings."""
+
+    conversations: int
+    first: date | None
+    last: date | None
+    minutes: int
+    timed: int
+    feelings: int
+    feeling_total: int
+
+
+@dataclass(frozen=True)
+class RatingTotal:
+    """How often one principle was rated in the filtered entries, and the sum of the scores."""
+
+    slug: str
+    ratings: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    """How many of the filtered entries carry one flag, and the last day one did."""
+
+    name: str
+    times: int
+    last: date
 
 
 class Reader:
@@ -493,7 +525,9 @@ class Reader:
         entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
         return [(_rating(s, n, sc, self._text(note)), entries[i]) for i, s, n, sc, note in rows]
 
-    def focus_quotes(self, slug: str, period: Window, limit: int = 2) -> list[str]:
+    def focus_quotes(
+        self, slug: str, period: Window, limit: int = 2, where: EntryFilter = EVERYTHING
+    ) -> list[str]:
         """The supporter's own words about one principle in the period, at most `limit`.
 
         Rating notes come first, then the first line of "Now what?", each from the
@@ -502,7 +536,7 @@ class Reader:
         """
         # The period's entries first: read by slug, SQLite would walk every rating of
         # the principle in the journal's whole history (100 ms in a ten-year journal).
-        within, params = _within([period], EVERYTHING)
+        within, params = _within([period], where)
         rows = self._rows(
             f"SELECT {self._sql('r.note, e.now_what')} FROM rating r"
             " JOIN entry e ON e.id = r.entry_id"
@@ -550,9 +584,12 @@ class Reader:
     def flagged(self, period: Window, where: EntryFilter = EVERYTHING) -> list[Entry]:
         """The period's entries that carry any flag, in time order."""
         within, params = _within([period], where)
+        # EXISTS looks up the period's few entries in the flag index; IN would read every
+        # flag of the journal's history first.
         rows = self._rows(
             f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {within}"
-            " AND e.id IN (SELECT entry_id FROM flag) ORDER BY e.occurred_at, e.id",
+            " AND EXISTS (SELECT 1 FROM flag f WHERE f.entry_id = e.id)"
+            " ORDER BY e.occurred_at, e.id",
             params,
         )
         return self._complete(rows)
@@ -566,48 +603,123 @@ class Reader:
         by due day (none last), then as promised."""
         sql, params = _where(where)
         done = "" if include_done else " AND f.done_at IS NULL"
-        columns = self._sql(
-            "f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
-        )
         rows = self._rows(
-            f"SELECT {columns}"
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
             f" FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE {sql}{done}"
             " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
             params,
         )
-        return [
-            OpenFollowUp(
-                _follow_up((row[0], self._text(row[1]), *row[2:5])),
-                int(row[5]),
-                str(row[6]),
-                self._text(row[7]),
-            )
-            for row in rows
-        ]
+        return [self._open_follow_up(row) for row in rows]
+
+    def _open_follow_up(self, row: Sequence[Any], *, still_open: bool = False) -> OpenFollowUp:
+        """A follow-up read with _FOLLOW_UP_COLUMNS (`still_open`: as it was before it was
+        done)."""
+        done_at = None if still_open else row[4]
+        follow_up = _follow_up((row[0], self._text(row[1]), row[2], row[3], done_at))
+        return OpenFollowUp(follow_up, int(row[5]), str(row[6]), self._text(row[7]))
 
     def follow_up(self, follow_up_id: int) -> OpenFollowUp | None:
         """One follow-up by its number."""
         if not 0 < follow_up_id <= _LARGEST_ID:
             return None
         rows = self._rows(
-            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
             " FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE f.id = ?",
             [follow_up_id],
         )
-        if not rows:
-            return None
-        return OpenFollowUp(_follow_up(rows[0][:5]), int(rows[0][5]), str(rows[0][6]), rows[0][7])
+        return self._open_follow_up(rows[0]) if rows else None
 
-    def follow_ups_done(self, period: Window) -> int:
+    def follow_ups_done(self, period: Window, where: EntryFilter = EVERYTHING) -> int:
         """How many follow-ups were marked done on the period's days (UTC-close enough: the
         day is taken in the local time of the machine)."""
+        return len(self.follow_ups_done_in(period, where))
+
+    def follow_ups_done_in(
+        self, period: Window, where: EntryFilter = EVERYTHING
+    ) -> list[OpenFollowUp]:
+        """The follow-ups marked done on the period's local days, in the order they were kept."""
         start = datetime.combine(period.start, time()).astimezone(UTC)
         end = datetime.combine(period.end + timedelta(days=1), time()).astimezone(UTC)
+        sql, params = _where(where)
         rows = self._rows(
-            "SELECT count(*) FROM follow_up WHERE done_at >= ? AND done_at < ?",
-            [_stored(start), _stored(end)],
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
+            " FROM follow_up f JOIN entry e ON e.id = f.entry_id"
+            f" WHERE f.done_at >= ? AND f.done_at < ? AND {sql} ORDER BY f.done_at, f.id",
+            [_stored(start), _stored(end), *params],
         )
-        return int(rows[0][0])
+        return [self._open_follow_up(row) for row in rows]
+
+    def follow_ups_open_at(
+        self, moment: datetime, where: EntryFilter = EVERYTHING
+    ) -> list[OpenFollowUp]:
+        """The follow-ups that were still open at `moment`: promised in a conversation on or
+        before its local day and not yet done then. By due day (none last), then as promised.
+
+        At the present moment these are simply the open ones; for a week in the past,
+        the ones that were open as it ended, whatever has happened since.
+        """
+        sql, params = _where(where)
+        rows = self._rows(
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
+            " FROM follow_up f JOIN entry e ON e.id = f.entry_id"
+            f" WHERE (f.done_at IS NULL OR f.done_at > ?) AND e.local_date <= ? AND {sql}"
+            " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
+            [_stored(moment), moment.astimezone().date().isoformat(), *params],
+        )
+        # Done after `moment` is still open at it: the reader sees it as it was then.
+        return [self._open_follow_up(row, still_open=True) for row in rows]
+
+    # --- one person over time ------------------------------------------------------------
+
+    def aliases(self, where: EntryFilter = EVERYTHING) -> list[tuple[str, int]]:
+        """Each alias as written in the filtered entries, with how many conversations, most
+        used first."""
+        sql, params = _where(where)
+        rows = self._rows(
+            f"SELECT e.peer, count(*) AS n FROM entry e WHERE e.peer IS NOT NULL AND {sql}"
+            " GROUP BY e.peer ORDER BY n DESC, e.peer",
+            params,
+        )
+        return [(str(alias), int(n)) for alias, n in rows]
+
+    def totals(self, where: EntryFilter = EVERYTHING) -> SpanTotals:
+        """The filtered entries in sum, over all their days."""
+        sql, params = _where(where)
+        row = self._rows(
+            "SELECT count(e.id), min(e.local_date), max(e.local_date), sum(e.minutes),"
+            f" count(e.minutes), count(e.feeling), sum(e.feeling) FROM entry e WHERE {sql}",
+            params,
+        )[0]
+        n, first, last, minutes, timed, feelings, feeling_total = row
+        return SpanTotals(
+            conversations=int(n),
+            first=date.fromisoformat(first) if first else None,
+            last=date.fromisoformat(last) if last else None,
+            minutes=int(minutes or 0),
+            timed=int(timed),
+            feelings=int(feelings),
+            feeling_total=int(feeling_total or 0),
+        )
+
+    def rating_totals(self, where: EntryFilter = EVERYTHING) -> list[RatingTotal]:
+        """Count and sum of scores per principle slug in the filtered entries."""
+        sql, params = _where(where)
+        rows = self._rows(
+            "SELECT r.slug, count(r.id), sum(r.score) FROM rating r"
+            f" WHERE r.entry_id IN (SELECT e.id FROM entry e WHERE {sql}) GROUP BY r.slug",
+            params,
+        )
+        return [RatingTotal(str(slug), int(n), int(total or 0)) for slug, n, total in rows]
+
+    def flag_counts(self, where: EntryFilter = EVERYTHING) -> list[FlagCount]:
+        """How many filtered entries carry each flag, and the last day one did."""
+        sql, params = _where(where)
+        rows = self._rows(
+            "SELECT f.name, count(*), max(e.local_date) FROM flag f JOIN entry e"
+            f" ON e.id = f.entry_id WHERE {sql} GROUP BY f.name",
+            params,
+        )
+        return [FlagCount(str(name), int(n), date.fromisoformat(last)) for name, n, last in rows]
 
     # --- exports and forgetting ---------------------------------------------------------------
 
@@ -804,6 +916,29 @@ def open_reader(location: db.Location) -> Iterator[Reader]:
         yield Reader(conn, clip=SCREEN_CLIP)
     except driver_errors("OperationalError") as exc:
         raise db.unusable(path, str(exc)) from None
+    finally:
+        conn.close()
+
+
+def tags_in(path: Path) -> list[str]:
+    """The tags in use in a plain journal, for the shell's Tab; [] when it cannot be read.
+
+    Completion runs on every Tab press, so like `glance` this never asks for a
+    passphrase, never creates or upgrades a journal: an encrypted, missing,
+    older or damaged one simply offers nothing.
+    """
+    if not db.exists(path):
+        return []
+    try:
+        conn = db.open_connection(path, None, readonly=True)
+    except driver_errors():
+        return []
+    try:
+        if db.read_version(conn) != db.LATEST_VERSION:
+            return []
+        return Reader(conn).tags()
+    except (*driver_errors(), db.ForeignFile):  # type: ignore[misc]
+        return []
     finally:
         conn.close()
 
