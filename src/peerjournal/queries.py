@@ -91,20 +91,39 @@ _ENTRY_COLUMNS = (
     "e.id, e.uid, e.occurred_at, e.utc_offset, e.logged_at, e.edited_at, e.mode, e.minutes,"
     " e.peer, e.what_happened, e.so_what, e.now_what, e.feeling, e.shared"
 )
-_TEXT_COLUMNS = ("e.mode", "e.peer", "e.what_happened", "e.so_what", "e.now_what")
+_TEXT_COLUMNS = ("e.mode", "e.what_happened", "e.so_what", "e.now_what", "f.text")
+_NULLABLE_TEXT = ("e.peer", "r.note")
 _FOLLOW_UP_COLUMNS = "f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
 
 
 def _clipped_sql(columns: str, clip: int | None) -> str:
     """`columns` with each text column read to at most `clip` + 1 characters (one more, to
-    tell a text that was cut from one exactly that long)."""
+    tell a text that was cut from one exactly that long), as UTF-8 bytes for `_clipped`.
+
+    Cut as bytes: SQLite's substr() of a text stops at a NUL character, which a
+    reflection may hold. Four bytes a character hold at least `clip` + 1 of them.
+    """
     if clip is None:
         return columns
-    names = [c.strip() for c in columns.split(",")]
-    return ", ".join(
-        f"substr({c}, 1, {int(clip) + 1})" if c in _TEXT_COLUMNS or c in ("r.note", "f.text") else c
-        for c in names
-    )
+
+    def read(column: str) -> str:
+        if column not in _TEXT_COLUMNS and column not in _NULLABLE_TEXT:
+            return column
+        cut = f"substr(CAST({column} AS BLOB), 1, {4 * (int(clip) + 1)})"
+        # substr() of an empty text is NULL; a column that holds none must read as empty.
+        return cut if column in _NULLABLE_TEXT else f"coalesce({cut}, x'')"
+
+    return ", ".join(read(c.strip()) for c in columns.split(","))
+
+
+def _clipped(value: Any, clip: int | None) -> Any:
+    """A text read with `_clipped_sql`, with a line saying where it was cut if it was."""
+    if isinstance(value, bytes):
+        # The last character may have been cut through; it lies past `clip` if so.
+        value = value.decode("utf-8", errors="replace")
+    if clip is None or not isinstance(value, str) or len(value) <= clip:
+        return value
+    return value[:clip] + CUT_NOTE.format(clip=clip)
 
 
 @dataclass(frozen=True)
@@ -238,9 +257,7 @@ class Reader:
 
     def _text(self, value: Any) -> Any:
         """A text read with `_sql`, with a line saying where it was cut if it was."""
-        if self.clip is None or not isinstance(value, str) or len(value) <= self.clip:
-            return value
-        return value[: self.clip] + CUT_NOTE.format(clip=self.clip)
+        return _clipped(value, self.clip)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
@@ -544,6 +561,7 @@ class Reader:
             " ORDER BY r.score, e.occurred_at, e.id",
             [slug, *params],
         )
+        rows = [(self._text(note), self._text(now_what)) for note, now_what in rows]
         notes = [note.strip() for note, _ in rows if note and note.strip()]
         plans = [
             next(line.strip() for line in now_what.splitlines() if line.strip())
@@ -983,7 +1001,7 @@ def glance(path: Path, slug: str, *, today: date) -> PrincipleGlance | None:
         conn.close()
     example = None
     if row is not None:
-        text = "\n".join(part for part in row[3:] if part)
+        text = "\n".join(_clipped(part, SCREEN_CLIP) for part in row[3:] if part)
         example = Example(int(row[0]), str(row[1]), int(row[2]), text)
     return PrincipleGlance(
         start=start,
