@@ -280,3 +280,45 @@ def test_the_largest_entry_log_allows_is_shown_whole_and_quickly(
         assert "Cut here" not in result.stdout
     whole = json.loads(run("show", "1", "--json").stdout)["what_happened"]
     assert len(whole) == MAX_REFLECTION
+
+
+def test_a_reflection_past_the_limit_is_refused_on_every_way_in_before_anything_is_stored(
+    run: RunCli, tmp_path: Path, journal_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long = "a word " * (MAX_REFLECTION // 7 + 10)
+    (tmp_path / "note.txt").write_text(long, encoding="utf-8")
+    entry = {
+        "uid": "d" * 32,
+        "occurred_at": "2026-01-01T10:00:00+00:00",
+        "utc_offset": 0,
+        "logged_at": "2026-01-01T10:00:00+00:00",
+        "mode": "phone",
+        "what_happened": long,
+    }
+    (tmp_path / "e.json").write_text(
+        json.dumps({"format": "peerjournal", "format_version": 1, "entries": [entry]})
+    )
+    (tmp_path / "e.csv").write_text(f'date,mode,what_happened\n2026-01-01,phone,"{long}"\n')
+    for args, stdin in (
+        (["log", "--note", long, "--no-input"], None),
+        (["log", "--note", "-", "--no-input"], long),
+        (["log", "--note-file", str(tmp_path / "note.txt"), "--no-input"], None),
+        (["import", str(tmp_path / "e.json")], None),
+        (["import", str(tmp_path / "e.csv")], None),
+    ):
+        result = run(*args, input=stdin)
+        assert result.exit_code == 1, (args, result.output)
+        assert "100,000" in result.stderr, args
+        assert "Traceback" not in result.output
+    assert run("log", "--note", "a short one", "--no-input").exit_code == 0
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\nfrom pathlib import Path\n"
+        f"Path(sys.argv[1]).write_text({long!r} + '\\n', encoding='utf-8')\n"
+    )
+    monkeypatch.setenv("VISUAL", f"{sys.executable} {editor}")
+    result = run("edit", "1", "--editor")
+    assert result.exit_code == 1, result.output
+    assert "100,000" in result.stderr
+    shown = json.loads(run("list", "--json").stdout)
+    assert [e["what_happened"] for e in shown] == ["a short one"]

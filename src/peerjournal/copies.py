@@ -22,11 +22,10 @@ from typing import Any
 from peerjournal import db, encryption, housekeeping, paths
 from peerjournal.encryption import errors as driver_errors
 from peerjournal.errors import DatabaseError
-from peerjournal.housekeeping import KeptCopy, hidden_name, plain_copies
+from peerjournal.housekeeping import PLAIN_LABEL, KeptCopy, hidden_name, plain_copies
 from peerjournal.paths import create_new_private_file, create_private_file, wipe_file
 
 KEEP_BACKUPS = 10
-PLAIN_LABEL = "plain"
 
 
 def _stamp() -> str:

@@ -67,8 +67,8 @@ def encrypt_command(
         render.notice(f"Your unfinished entries were locked too ({len(sealed)}).")
     if done.still_plain:
         render.notice(
-            f"Made before, {_copies_named(done.still_plain)}: delete them, and make a new "
-            "backup with 'peerjournal backup'."
+            f"Made before the journal was locked, {_copies_named(done.still_plain)}: delete "
+            "them, and make a new backup with 'peerjournal backup'."
         )
     render.notice(
         "From now on peerjournal asks for the passphrase. Keep it somewhere safe: "
@@ -102,7 +102,7 @@ def _new_passphrase() -> str:
 
 
 def _copies_named(plain: Sequence[KeptCopy]) -> str:
-    """The plain copies named, as the end of a sentence: '2 backups are not encrypted: …'."""
+    """The plain copies named, for a sentence: '2 backups are not encrypted (…)'."""
     kinds = {
         "backup": ("backup", "backups"),
         "before-restore": ("copy kept before a restore", "copies kept before a restore"),
@@ -115,4 +115,4 @@ def _copies_named(plain: Sequence[KeptCopy]) -> str:
     parts = [render.plural(n, *kinds[kind]) for kind, n in counts.items()]
     what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     verb = "is" if len(plain) == 1 else "are"
-    return f"{what} {verb} not encrypted: " + ", ".join(str(c.path) for c in plain)
+    return f"{what} {verb} not encrypted (" + ", ".join(str(c.path) for c in plain) + ")"
