@@ -30,6 +30,9 @@ DRAFT_FILENAME = "draft.json"
 SEALED_FILENAME = "draft.db"
 # Version 2 added rating notes, flags and follow-ups; a version 1 draft reads without them.
 FORMAT_VERSION = 2
+# The most of a draft file that is read: the longest entry, in the widest UTF-8 and escaped
+# as JSON, fits many times over. Anything larger was not written by peerjournal.
+MAX_DRAFT_BYTES = 8 * 1024 * 1024
 
 
 class DraftUnreadable(PeerJournalError):
@@ -234,11 +237,11 @@ def load(path: Path | None = None) -> Draft | None:
         if encryption.looks_encrypted(path):
             text = encryption.read_sealed(path)
         else:
-            text = path.read_text(encoding="utf-8")
+            text = paths.read_file(path, limit=MAX_DRAFT_BYTES).decode("utf-8")
     except (FileNotFoundError, NotADirectoryError):
         # No draft there (or no folder at all, when the data folder is taken by a file).
         return None
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, paths.UnreadableFile):
         text = ""
     try:
         draft = Draft.from_json(text)
@@ -302,7 +305,11 @@ def seal_plain_drafts() -> list[Path]:
         target = plain.with_suffix(".db")
         if target.exists():
             continue
-        encryption.write_sealed(target, plain.read_text(encoding="utf-8", errors="replace"), key)
+        try:
+            text = paths.read_file(plain, limit=MAX_DRAFT_BYTES).decode("utf-8", errors="replace")
+        except (OSError, paths.UnreadableFile):
+            continue  # not a draft this program wrote; `log` moves it aside when it meets it
+        encryption.write_sealed(target, text, key)
         paths.wipe_file(plain)
         sealed.append(target)
     return sealed

@@ -1515,7 +1515,7 @@ def review_markdown(
         lines += ["None this week.", ""]
     for reflection in reflections:
         when = reflection.occurred_at
-        head = f"### {day_label(when.date())}, {mode_label(reflection.mode)}"
+        head = f"### {day_label(when.date())}, {_md(mode_label(reflection.mode))}"
         if reflection.minutes is not None:
             head += f", {plural(reflection.minutes, 'minute')}"
         lines += [head, ""]

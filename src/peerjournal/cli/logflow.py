@@ -18,6 +18,7 @@ from peerjournal.principles import Guide
 from peerjournal.records import (
     MAX_FOLLOW_UPS,
     MAX_REFLECTION,
+    MAX_REFLECTION_FILE,
     PRIVACY_REMINDER,
     REFLECTION_FIELDS,
     REFLECTION_PROMPTS,
@@ -144,13 +145,24 @@ def read_note(note: str | None, note_file: Path | None) -> str | None:
     """The reflection from --note TEXT, --note - (stdin) or --note-file PATH."""
     if note is not None and note_file is not None:
         raise InvalidValue("Give the reflection with --note or with --note-file, not both.")
+    too_long = (
+        f"is too long for a reflection: peerjournal keeps at most {MAX_REFLECTION:,} "
+        "characters (about 30 pages). Shorten it and try again."
+    )
     if note == "-":
-        return _trim(sys.stdin.read())
+        # Read no more than a reflection can hold: `--note - < /dev/zero` must not run for ever.
+        text = sys.stdin.read(MAX_REFLECTION + 1)
+        if len(text) > MAX_REFLECTION:
+            raise InvalidValue(f"The text on standard input {too_long}")
+        return _trim(text)
     if note is not None:
         return _trim(note)
     if note_file is not None:
         try:
-            return _trim(note_file.read_text(encoding="utf-8"))
+            raw = paths.read_file(note_file, limit=MAX_REFLECTION_FILE)
+            return _trim(raw.decode("utf-8"))
+        except paths.FileTooLarge:
+            raise InvalidValue(f"{note_file} {too_long}") from None
         except FileNotFoundError:
             raise InvalidValue(f"There is no file {note_file}.") from None
         except UnicodeDecodeError:
@@ -232,8 +244,7 @@ def _fill_from_editor(draft: Draft, path: Path) -> None:
 def _editor_text(path: Path) -> str | None:
     """What the editor's file holds, read with a bound (a reflection never needs more)."""
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_REFLECTION * 4 + 64_000)
+        data = paths.read_file(path, limit=MAX_REFLECTION_FILE)
     except (FileNotFoundError, NotADirectoryError):
         # None there (or no data folder at all, when a file has its name).
         return None
