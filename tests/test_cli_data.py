@@ -499,3 +499,23 @@ def test_an_import_whose_local_day_contradicts_its_moment_is_refused(
     assert result.exit_code == 1, result.output
     assert "'local_date' does not match" in result.stderr
     assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(0,)]
+
+
+def test_a_backup_to_a_drive_that_is_not_there_is_refused(run: RunCli, tmp_path: Path) -> None:
+    fill(1)
+    stick = tmp_path / "media" / "usb-stick"
+    stick.parent.mkdir()
+    result = run("backup", str(stick))
+    assert result.exit_code == 1, result.output
+    assert f"There is no folder {stick} (is the drive connected?)" in result.stderr
+    assert not stick.exists()
+    named = run("backup", f"{stick}.db")
+    assert named.exit_code == 0, named.output
+    assert Path(f"{stick}.db").is_file()
+
+
+def test_share_last_marks_the_entry_logged_most_recently(run: RunCli) -> None:
+    fill(2)
+    assert run("share", "last").exit_code == 0
+    shared = [e["shared"] for e in json.loads(run("list", "--json").stdout)]
+    assert shared == [True, False]

@@ -51,7 +51,7 @@ def test_open_follow_ups_overdue_first_then_by_day(run: RunCli) -> None:
     assert shown.exit_code == 0, shown.output
     lines = shown.stdout.splitlines()
     assert "call back" in lines[1] and "overdue" in lines[1]
-    assert "peerjournal done NUMBER" in shown.stdout
+    assert "peerjournal done NUMBER" in shown.stderr  # a message, not data
 
 
 def test_done_marks_one_with_the_time_and_all_shows_it(run: RunCli) -> None:

@@ -70,7 +70,9 @@ def test_a_unique_prefix_names_a_principle_and_unrated_ones_stay_unrated(run: Ru
     }
     assert saved["mode"] == "other"
     assert saved["what_happened"] == ""
-    assert said(result).count("Mutual respect came out lowest (2 of 5)") == 1
+    assert (
+        said(result).count("You rated Mutual respect lower than the others this time (a 2).") == 1
+    )
 
 
 def test_note_dash_reads_stdin_without_a_terminal(run: RunCli) -> None:
@@ -203,7 +205,7 @@ def test_editor_template_comments_are_stripped(
     assert result.exit_code == 0, result.output
     template = seen.read_text()
     assert "# What happened?" in template and "# So what?" in template
-    assert "# Now what?" in template and "no names or identifying details" in template
+    assert "# Now what?" in template and "leave out details that could identify them" in template
     saved = entries(run)[0]
     assert (saved["what_happened"], saved["so_what"], saved["now_what"]) == (
         "We talked.",
@@ -567,8 +569,8 @@ def test_the_privacy_guard_reads_notes_and_follow_ups_and_names_the_entry(run: R
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     text = said(result)
-    assert "(your note on Empathy): »Maria« cried" in text
-    assert "(a follow-up): email »sam@example.com«" in text
+    assert "in your answer to 'your note on Empathy': »Maria« cried" in text
+    assert "in your answer to 'a follow-up': email »sam@example.com«" in text
     assert "you can change those words with: peerjournal edit 2" in text
     assert "edit ID" not in text
     refused = run("log", "--note", "ok", "--follow-up", "ring 555-123-4567", "--strict-privacy")
@@ -706,8 +708,8 @@ def test_guided_privacy_guard_brings_back_a_promise_and_a_note_to_change(
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     text = said(result)
-    assert "(a follow-up): email »sam@example.com«" in text
-    assert "(your note on Empathy): »Maria« cried" in text
+    assert "in your answer to 'a follow-up': email »sam@example.com«" in text
+    assert "in your answer to 'your note on Empathy': »Maria« cried" in text
     saved = entries(run)[0]
     assert [f["text"] for f in saved["follow_ups"]] == ["email them"]
     assert [(r["slug"], r["note"]) for r in saved["ratings"]] == [("empathy", "they cried")]

@@ -722,6 +722,8 @@ def test_a_run_of_heavy_weeks_offers_the_guides_contacts_gently() -> None:
     assert "\x1b[31m" not in own  # never red
     flat = " ".join(_without_colour(own).split())
     assert "The last two weeks have been heavy." in flat
+    # How the supporter is comes first, before any number of the practice.
+    assert flat.index("The last two weeks have been heavy.") < flat.index("Principle")
     assert (
         "It can help to talk it through with: • Dana, my supervisor: ext. 214, weekdays "
         "• The peer line for supporters: 0800 123 456, any time"
@@ -1127,7 +1129,7 @@ def test_a_tag_reviews_only_its_entries(run: RunCli, two_roles: list[int]) -> No
         "# Peer support review: Mon 23 Mar – Sun 29 Mar 2026 (entries tagged group)\n"  # noqa: RUF001
     )
     assert "- Conversations: 3 (270 minutes)" in summary.stdout
-    assert "safety (a risk or crisis came up)" in summary.stdout
+    assert "safety (a safety concern or crisis came up)" in summary.stdout
     assert "boundary" not in summary.stdout
 
 
@@ -1145,7 +1147,7 @@ def test_the_summary_lists_flags_and_follow_ups_without_any_words_of_them(
     assert section.splitlines() == [
         "- Mon 23 Mar 2026: boundary (a boundary or role question came up); "
         "the reflection is shared below",
-        "- Thu 26 Mar 2026: safety (a risk or crisis came up), "
+        "- Thu 26 Mar 2026: safety (a safety concern or crisis came up), "
         "debrief (I need to talk this through)",
     ]
     # No alias, no words of an unshared reflection, no follow-up's words.

@@ -94,18 +94,20 @@ def test_a_whole_guided_log(journal_home: Path) -> None:
     answer(child, "Rating 1-5", "?")
     child.expect_exact("5 looks like:")
     answer(child, "Rating 1-5", "2")
-    answer(child, "Why a 2?", "I offered my plan before asking")
+    answer(child, "What made it a 2?", "I offered my plan before asking")
     child.expect_exact("[2/3] Empathy")
     answer(child, "Rating 1-5", "4")
     child.expect_exact("[3/3] Hope and resilience")
     answer(child, "Rating 1-5", "5")
-    answer(child, "Why a 5?", "")
+    answer(child, "What did you do that made it a 5?", "")
     answer(child, "Tags", "warmline")
     child.expect_exact("Your entry")
     child.expect_exact("[bold]really[/]")
     answer(child, "Save? [Y/n/e]", "")
     child.expect_exact("Saved entry #1")
-    expect_words(child, "Empowerment and self-direction came out lowest (2 of 5)")
+    expect_words(
+        child, "You rated Empowerment and self-direction lower than the others this time (a 2)."
+    )
     assert finish(child) == 0
 
     saved = show(journal_home, 1)
@@ -157,7 +159,7 @@ def test_ctrl_c_keeps_a_draft_that_the_next_log_resumes(journal_home: Path) -> N
     answer(child, "Flags", "")
     answer(child, "Principles", "")
     rate_all(child, ["", "", "5"])
-    answer(child, "Why a 5?", "")
+    answer(child, "What did you do that made it a 5?", "")
     rate_all(child, [""] * 6)
     answer(child, "Tags", "")
     answer(child, "Save?", "y")
@@ -443,7 +445,7 @@ def test_a_crisis_call_is_met_with_care_first(journal_home: Path) -> None:
     answer(child, "Flags", "safety, debrief")
     answer(child, "Principles", "1 3")
     answer(child, "Rating 1-5", "2")
-    answer(child, "Why a 2?", "")
+    answer(child, "What made it a 2?", "")
     answer(child, "Rating 1-5", "4")
     answer(child, "Tags", "")
     answer(child, "Save?", "")
@@ -661,3 +663,22 @@ def test_ctrl_c_the_moment_a_question_appears_stops_the_log(journal_home: Path) 
         child.sendcontrol("c")
         child.expect_exact("Stopped.", timeout=10)
         assert finish(child) == 130
+
+
+def test_ctrl_c_after_discarding_an_old_draft_keeps_nothing(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    answer(child, "When [Enter: now]:", "")
+    answer(child, "Feeling, a number or a word", "3")
+    child.expect_exact("Number or name")
+    child.sendcontrol("c")
+    assert finish(child) == 130
+    assert (journal_home / "draft.json").exists()
+
+    child = spawn(journal_home)
+    child.expect_exact("You have an unfinished entry")
+    answer(child, "resume it", "d")  # a choice, not something typed for the entry
+    child.expect_exact("When [Enter: now]:")
+    child.sendcontrol("c")
+    child.expect_exact("nothing to keep")
+    assert finish(child) == 130
+    assert not (journal_home / "draft.json").exists()

@@ -83,6 +83,14 @@ def backup(source: Path, dest: Path | None = None) -> Path:
         else:
             if not dest.parent.is_dir():
                 raise DatabaseError(f"The folder {dest.parent} does not exist; create it first.")
+            if not dest.suffix:
+                # Most likely a drive or folder that is not there (a USB stick not
+                # plugged in): a copy of the journal must not land on the disk under
+                # the name of its mount point.
+                raise DatabaseError(
+                    f"There is no folder {dest} (is the drive connected?). To make a backup "
+                    f"file of that name instead, give it an ending, for example {dest}.db"
+                )
             target = dest
             create_new_private_file(target)
     except FileExistsError:

@@ -52,7 +52,8 @@ _RISK_WORDS = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)?\s+(?:him|her|them|my|your)sel(?:f|ves)"
     r"|end(?:ing)?\s+(?:his|her|their|my|your)\s+(?:own\s+)?life"
     r"|overdos\w*|self[- ]harm\w*|9-?1-?1|988|mobile\s+crisis|crisis\s+(?:team|line|service)"
-    r"|safety\s+(?:plan|protocol)|wanted\s+to\s+die|want(?:s|ed)?\s+to\s+die)\b",
+    r"|safety\s+(?:plan|protocol)|wanted\s+to\s+die|want(?:s|ed)?\s+to\s+die"
+    r"|crisis\s+call)\b",
     re.IGNORECASE,
 )
 
@@ -79,6 +80,8 @@ class Lowest:
     flag: str | None = None
     # Other principles rated as low; this one was named because a flag points to it.
     shared: bool = False
+    # The entry's flags: a flagged entry is on the supervision list.
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ class Strength:
     rated: int
     score: int
     best: tuple[str, ...]
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,11 @@ class Thanks:
 
     reason: str
     rated: int = 0
-    # For "even": the principles sharing the lowest rating, and that rating.
+    # For "even": the principles sharing the lowest rating, and that rating; for
+    # "one": the principle rated and its rating.
     names: tuple[str, ...] = ()
     score: int | None = None
+    flags: tuple[str, ...] = ()
 
 
 Feedback = Care | Lowest | Strength | Thanks
@@ -123,25 +129,27 @@ def feedback(entry: NewEntry, guide: Guide) -> Feedback:
             flagged=bool(flags),
         )
     ratings = entry.ratings
+    flagged = entry.flags
     if not ratings:
-        return Thanks("unrated")
+        return Thanks("unrated", flags=flagged)
     scores = [r.score for r in ratings]
     top = max(scores)
     if min(scores) >= HIGH:
-        return Strength(len(ratings), top, tuple(r.name for r in ratings if r.score == top))
+        best = tuple(r.name for r in ratings if r.score == top)
+        return Strength(len(ratings), top, best, flagged)
     if len(ratings) == 1:
-        return Thanks("one", 1)
+        return Thanks("one", 1, (ratings[0].name,), ratings[0].score, flagged)
     lowest = min(ratings, key=lambda r: r.score)
     tied = [r for r in ratings if r.score == lowest.score]
     if len(tied) == 1:
-        return _lowest(lowest, entry.flags, guide)
+        return replace(_lowest(lowest, entry.flags, guide), flags=flagged)
     # Several share the lowest rating: one is named only if a flag points to it.
     pointed = [FLAG_QUESTIONS[f][0] for f in entry.flags if f in FLAG_QUESTIONS]
     for slug in pointed:
         for rating in tied:
             if rating.slug == slug:
-                return replace(_lowest(rating, entry.flags, guide), shared=True)
-    return Thanks("even", len(ratings), tuple(r.name for r in tied), lowest.score)
+                return replace(_lowest(rating, entry.flags, guide), shared=True, flags=flagged)
+    return Thanks("even", len(ratings), tuple(r.name for r in tied), lowest.score, flagged)
 
 
 def _lowest(rating: Rating, flags: tuple[str, ...], guide: Guide) -> Lowest:

@@ -76,11 +76,11 @@ def parse_mode(text: str) -> str:
 # --- flags -----------------------------------------------------------------------------
 
 FLAGS = {
-    "safety": "a risk or crisis came up",
+    "safety": "a safety concern or crisis came up",
     "debrief": "I need to talk this through",
     "boundary": "a boundary or role question came up",
-    "disclosure": "I shared my own story",
-    "own-story": "it touched my own story or recovery",
+    "disclosure": "self-disclosure: I shared some of my own story with them",
+    "own-story": "it stirred up my own experience, whether or not I shared it",
 }
 # An entry with one of these is heavy: the feedback after saving leads with care.
 CARE_FLAGS = frozenset(("safety", "debrief"))
@@ -152,14 +152,14 @@ REFLECTION_PROMPTS = (
     Prompt(
         "so_what",
         "So what?",
-        "So what? What went well, what was hard, how did I feel, which principle was tested?",
+        "So what? What went well, what was hard, and how did I feel?",
     ),
     Prompt("now_what", "Now what?", "Now what? One thing to try next time; any support I need."),
 )
 REFLECTION_FIELDS = tuple(p.field for p in REFLECTION_PROMPTS)
 PRIVACY_REMINDER = (
-    "Write about your practice, not about them: no names or identifying details "
-    "(use initials or a pseudonym)."
+    "Use initials or a made-up name, and leave out details that could identify them: "
+    "that keeps them safe if anyone else ever sees this journal."
 )
 
 # --- limits ------------------------------------------------------------------------------

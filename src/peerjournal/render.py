@@ -406,7 +406,8 @@ def entry_list(
     )
     if flagged:
         legend += " Flags: " + ", ".join(f"{FLAG_MARKS[f]} {f}" for f in flagged) + "."
-    out().print(prose(Text(legend + " Read one in full: peerjournal show ID", style="dim")))
+    # The legend explains the table; it is a message, not data (stdout holds the table).
+    err().print(prose(Text(legend + " Read one in full: peerjournal show ID", style="dim")))
 
 
 def _list_row(record: Entry, slugs: Sequence[str]) -> list[Text | str]:
@@ -534,9 +535,11 @@ def draft_text(draft: Draft) -> None:
     say(body)
 
 
-def saved(record: Entry) -> None:
-    """The line that confirms a save, saying what was understood (on stderr)."""
-    say(Text(f"Saved entry #{record.id} — {saved_facts(record)}", style="bold green"))
+def saved(record: Entry, *, heavy: bool = False) -> None:
+    """The line that confirms a save, saying what was understood (on stderr). After a
+    heavy conversation it is plain: no cheerful colour before the words of care."""
+    style = "" if heavy else "bold green"
+    say(Text(f"Saved entry #{record.id} — {saved_facts(record)}", style=style))
 
 
 def saved_facts(entry: NewEntry) -> str:
@@ -558,10 +561,11 @@ def saved_facts(entry: NewEntry) -> str:
 # What a flag says, as feedback tells it back to the supporter.
 _FLAG_REASONS = {
     "boundary": "a boundary or role question",
-    "disclosure": "that you shared your own story",
-    "own-story": "that it touched your own story",
+    "disclosure": "that you shared some of your own story",
+    "own-story": "that it stirred up your own experience",
 }
-_AGAIN = "Notice what helped, so you can do it again."
+_AGAIN = "What did you do that helped? Naming it makes it easier to do again."
+_ON_THE_LIST = "It's on your supervision list."
 
 
 def feedback(said: Feedback, guide: Guide, entry_id: int) -> None:
@@ -569,7 +573,7 @@ def feedback(said: Feedback, guide: Guide, entry_id: int) -> None:
     from peerjournal.feedback import Care
 
     if not isinstance(said, Care):
-        say(Text(feedback_words(said), style="italic"))
+        say(Text(feedback_words(said, entry_id), style="italic"))
         return
     before, after = care_words(said, guide, entry_id)
     for paragraph in before:
@@ -583,12 +587,20 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
     support contacts, and those after them. Never a word about ratings."""
     from peerjournal.records import FEELINGS
 
-    heavy = said.safety or said.risk_words
+    # Words of risk alone, with no safety flag and no low feeling, may be everyday
+    # harm-reduction work: acknowledged, not declared heavy.
+    mentioned = said.risk_words and said.feeling is None and not said.debrief
+    heavy = said.safety or (said.risk_words and not mentioned)
     opening: list[str] = []
     if heavy:
         opening.append(
             "That sounds like a heavy conversation. Thank you for staying with it, "
             "and for writing it down."
+        )
+    elif mentioned:
+        opening.append(
+            "Your note touches on a risk to someone's life. If this conversation was heavy, "
+            "thank you for staying with it."
         )
     elif said.debrief:
         opening.append(
@@ -603,16 +615,16 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
             )
         else:
             opening.append(
-                f"You noted feeling {feeling} after this conversation. Thank you for taking "
-                "the time to write it down all the same."
+                f"You noted feeling {feeling} after this conversation. That's worth listening "
+                "to. Thank you for writing it down."
             )
     before = [" ".join(opening)]
-    if heavy and guide.safety_note:
+    if said.safety and guide.safety_note:
         before.append(guide.safety_note)
-    if guide.support_is_placeholder:
+    if heavy:
         before.append(
-            "Before your next conversation, take a few minutes for yourself, and talk it "
-            "through with your supervisor or someone you trust if it would help."
+            "After a call like this, it helps to talk it through soon, with your supervisor "
+            "or someone you trust."
         )
     else:
         before.append(
@@ -628,13 +640,13 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
     if said.risk_words:
         if said.flagged:
             after.append(
-                f"If a risk or crisis came up, you can add the safety flag: "
-                f"peerjournal edit {entry_id}"
+                "Your note mentions a risk to someone's life; you can add the safety flag "
+                f"too: peerjournal edit {entry_id}"
             )
         else:
             after.append(
-                "If a risk or crisis came up, add the safety flag, and it will be on your "
-                f"list to bring to supervision: peerjournal edit {entry_id}"
+                "Your note mentions a risk to someone's life. To put it on your supervision "
+                f"list, add the safety flag: peerjournal edit {entry_id}"
             )
     elif not said.flagged:
         after.append(
@@ -644,56 +656,71 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
     return before, after
 
 
-def feedback_words(said: Lowest | Strength | Thanks) -> str:
-    """The one or two sentences to take away when the conversation was not a heavy one."""
+def feedback_words(said: Lowest | Strength | Thanks, entry_id: int) -> str:
+    """The one or two sentences to take away when the conversation was not a heavy one:
+    the supporter's own ratings said back as theirs, and a question a supervisor would ask."""
     from peerjournal.feedback import Lowest, Strength
 
+    debrief = (
+        "That's worth talking over in supervision: add the debrief flag with "
+        f"peerjournal edit {entry_id}"
+    )
+    opening = ""
+    if "own-story" in said.flags:
+        opening = "When a conversation touches your own story, look after yourself too. "
+    listed = f" {_ON_THE_LIST}" if said.flags else ""
     if isinstance(said, Lowest):
-        came = "was among the lowest" if said.shared else "came out lowest"
-        text = f"Of the principles you rated, {inert(said.name)} {came} ({said.score} of 5)."
+        came = "among the lowest" if said.shared else "lower than the others"
+        text = f"You rated {inert(said.name)} {came} this time (a {said.score})."
         if said.question is None:
-            return f"{text} Your weekly review will show whether it keeps coming up."
+            return f"{opening}{text} What got in the way?{listed}"
         if said.flag is not None:
             reason = _FLAG_REASONS.get(said.flag, f"'{said.flag}'")
             return (
-                f"{text} Since you flagged {reason}, a question to carry into your next "
-                f"conversation: {inert(said.question)}"
+                f"{opening}{text} Since you flagged {reason}, a question to carry into your "
+                f"next conversation: {inert(said.question)}{listed}"
             )
-        return f"{text} A question to carry into your next conversation: {inert(said.question)}"
+        return (
+            f"{opening}{text} A question to carry into your next conversation: "
+            f"{inert(said.question)}{listed}"
+        )
     if isinstance(said, Strength):
         if said.rated == 1:
             name = inert(said.best[0])
-            return f"{name} went well in this conversation ({said.score} of 5). {_AGAIN}"
-        if len(said.best) == said.rated:
-            return f"You rated every principle you chose {said.score} of 5. {_AGAIN}"
-        if len(said.best) == 1:
-            top = f"{inert(said.best[0])} highest"
+            said_well = (
+                f"You felt {name} went well in this conversation (you gave it a {said.score})."
+            )
+        elif len(said.best) == said.rated:
+            said_well = f"You rated every principle you chose a {said.score}."
+        elif len(said.best) == 1:
+            said_well = f"{inert(said.best[0])} stood out for you, and the rest held up well."
         else:
-            top = f"{len(said.best)} of them {said.score}"
-        return f"Every principle you rated was 4 or higher, and {top}. {_AGAIN}"
+            said_well = f"{len(said.best)} of them stood out for you, and the rest held up well."
+        return f"{opening}{said_well} {_AGAIN}{listed}"
     if said.reason == "unrated":
         return (
-            "Thank you for taking the time to reflect. Next time, rating the one or two "
-            "principles the conversation tested most lets your weekly review show how your "
-            "practice moves."
+            f"{opening}Thank you for taking the time to reflect. If you like, rate the one or "
+            f"two principles this conversation called on most next time.{listed}"
         )
     if said.reason == "one":
+        if said.score is not None and said.score <= 2 and said.names:
+            return (
+                f"{opening}You gave {inert(said.names[0])} a {said.score}. "
+                f"{listed.strip() or debrief + '.'}"
+            )
         return (
-            "Thank you for reflecting on this one. Your weekly review brings your ratings "
-            "together, so you can see how each principle moves over the weeks."
+            f"{opening}Thank you for reflecting on this one; your weekly review will bring "
+            f"it together with the rest.{listed}"
         )
     if len(said.names) == said.rated:
-        text = f"No single principle stands out this time: you rated them all {said.score} of 5."
+        text = f"You rated them all {said.score} this time."
     else:
         # Joined so that names holding "and" still read apart.
         went = ", and ".join(f"to {inert(name)}" for name in said.names)
-        text = (
-            f"No single principle stands out this time: your lowest rating ({said.score} "
-            f"of 5) went {went}."
-        )
+        text = f"Your lowest rating ({said.score}) went {went}."
     if said.score is not None and said.score <= 2:
-        return f"{text} A conversation like that is worth talking over in supervision."
-    return f"{text} Your weekly review will show whether that keeps coming up."
+        return f"{opening}{text} {listed.strip() or debrief + '.'}"
+    return f"{opening}{text} What is one small thing you might try differently next time?{listed}"
 
 
 def step(number: int, total: int, title: str, hint: str = "") -> None:
@@ -781,7 +808,14 @@ def summary_choices() -> None:
     say(Text("  Enter saves it; n keeps it unsaved, as a draft; e changes one step.", style="dim"))
 
 
-def principle_prompt(principle: Principle, number: int, total: int) -> None:
+# The principles a safety protocol can seem to go against: when the entry is flagged
+# `safety`, their rating step says first that following the protocol is no lapse.
+SAFETY_SENSITIVE = frozenset(("empowerment", "emotional-safety", "trust"))
+
+
+def principle_prompt(
+    principle: Principle, number: int, total: int, *, flags: Sequence[str] = ()
+) -> None:
     """What a rating step shows: the principle, what it means, and a question to ask."""
     counter = f"  [{number}/{total}] "
     line = Text(f"\n{counter}", style="dim")
@@ -789,6 +823,14 @@ def principle_prompt(principle: Principle, number: int, total: int) -> None:
     line.append(f" — {inert(principle.summary)}")
     say(line, hang=len(counter))
     say(Text(f"  Ask yourself: {inert(principle.questions[0])}", style="italic"))
+    if "safety" in flags and principle.slug in SAFETY_SENSITIVE:
+        say(
+            Text(
+                "  You flagged safety. Following your protocol is good practice, not a lapse "
+                "here. Rate how you did it: honestly, calmly, kindly, and involving them "
+                "where you could."
+            )
+        )
 
 
 def rating_examples(principle: Principle) -> None:
@@ -799,7 +841,7 @@ def rating_examples(principle: Principle) -> None:
 
 def privacy_warning(label: str, text: str, findings: Sequence[Finding]) -> None:
     """Show where a text looks identifying, with the spans marked (never colour alone)."""
-    say(Text(f"\nThis may identify someone ({label}):", style="bold yellow"))
+    say(Text(f"\nThis may identify the person, in your answer to '{label}':", style="bold yellow"))
     marked = Text("  ")
     position = 0
     for finding in sorted(findings, key=lambda f: f.start):
@@ -882,7 +924,7 @@ def follow_up_list(found: Sequence[OpenFollowUp], *, include_done: bool, now: da
             source.append(inert(item.peer))
         table.add_row(str(follow_up.id), user_text(follow_up.text), due, source)
     out().print(table)
-    out().print(Text("Mark one done with: peerjournal done NUMBER", style="dim"))
+    err().print(Text("Mark one done with: peerjournal done NUMBER", style="dim"))
 
 
 def due_label(follow_up: FollowUp) -> str:
@@ -1307,6 +1349,10 @@ def review_screen(
     # The table takes the room it needs; the sentences keep to a readable measure.
     screen.print(prose(_header(review)))
     screen.print()
+    # After heavy weeks the supporter comes first: how they are, before any number.
+    if review.feeling.offer_support:
+        screen.print(prose(_feeling_text(review)))
+        screen.print()
     screen.print(_principle_table(review))
     screen.print(
         prose(
@@ -1319,10 +1365,6 @@ def review_screen(
         )
     )
     screen.print()
-    # After heavy weeks the supporter comes first: how they are, then the practice.
-    if review.feeling.offer_support:
-        screen.print(prose(_feeling_text(review)))
-        screen.print()
     screen.print(prose(_focus_text(review)))
     screen.print()
     screen.print(Constrain(_flagged_text(review), READABLE_WIDTH))

@@ -265,9 +265,10 @@ def forget_command(
     """Clear old reflections, aliases and notes; keep the ratings so trends still show.
 
     Cleared for every entry before the day: the three reflections, the peer
-    alias, rating notes and the history of earlier wordings. Kept: the date,
-    contact kind, minutes, feeling, tags and every rating. This cannot be
-    undone (except from a backup made before).
+    alias, rating notes, the words of follow-ups and the history of earlier
+    wordings, in the journal and in every copy peerjournal keeps. Kept: the
+    date, contact kind, minutes, feeling, tags, flags and every rating. This
+    cannot be undone.
     """
     from peerjournal import copies
     from peerjournal.dates import parse_day

@@ -117,8 +117,9 @@ def delete_command(
 @app.command("share")
 def share_command(
     ctx: typer.Context,
-    entry_ids: Annotated[
-        list[int], typer.Argument(metavar="ID...", help="The entries' numbers, from 'list'.")
+    refs: Annotated[
+        list[str],
+        typer.Argument(metavar="ID...", help="The entries' numbers, from 'list', or 'last'."),
     ],
     off: Annotated[
         bool, typer.Option("--off", help="Stop sharing these entries' reflections.")
@@ -128,6 +129,8 @@ def share_command(
 
     Nothing is shared unless you say so here or with 'log --share'.
     """
+    with reading(ctx) as reader:
+        entry_ids = [entry_number(reader, ref) for ref in refs]
     with writing(ctx) as journal:
         changed = [n for n in entry_ids if journal.set_shared(n, not off)]
     numbers = ", ".join(f"#{n}" for n in entry_ids)
@@ -152,8 +155,8 @@ def edit_command(
 ) -> None:
     """Change an entry: the same questions as 'log' with your answers filled in.
 
-    Press Enter to keep an answer, or type '-' to clear an optional one. The
-    earlier version is kept in the entry's history.
+    Each old answer is on its line: press Enter to keep it, or empty the line to
+    clear an optional one. The earlier version is kept in the entry's history.
     """
     from peerjournal.journal import open_journal
     from peerjournal.records import entry_as_dict

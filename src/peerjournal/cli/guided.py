@@ -283,7 +283,9 @@ class GuidedFlow:
         self.ask_until_valid(f"  Minutes{self.skip_hint(minutes)}: ", accept, minutes)
 
     def ask_peer(self) -> None:
-        self.step("peer", "Peer alias", "optional: initials or a pseudonym, never a full name")
+        self.step(
+            "peer", "Who was it with?", "optional: initials or a made-up name, never a full name"
+        )
 
         def accept(answer: str) -> bool:
             self.draft.peer = clean_peer(answer) if answer != "-" else None
@@ -458,7 +460,8 @@ class GuidedFlow:
         self.step(
             "ratings",
             "Which principles did this conversation test most?",
-            "numbers or names, e.g. 1 3 9; Enter for all of them; none to rate none",
+            "one to three is plenty: numbers or names, e.g. 1 3 9; Enter rates all of them; "
+            "none to rate none",
         )
         render.principle_menu(self.guide)
         numbers = {p.slug: i for i, p in enumerate(self.guide.principles, start=1)}
@@ -482,7 +485,7 @@ class GuidedFlow:
                 self.draft.mark_done(key)
 
     def ask_rating(self, principle: Principle, number: int, total: int) -> None:
-        render.principle_prompt(principle, number, total)
+        render.principle_prompt(principle, number, total, flags=self.draft.flags)
         now = self.draft.ratings.get(principle.slug)
 
         def accept(answer: str) -> bool:
@@ -514,7 +517,10 @@ class GuidedFlow:
                 self.draft.notes[slug] = checked_text(answer, "A note", limit=MAX_NOTE)
             return True
 
-        self.ask_until_valid(f"  Why a {score}? One line{self.skip_hint(old)}: ", accept, old)
+        why = (
+            f"What did you do that made it a {score}?" if score >= 5 else f"What made it a {score}?"
+        )
+        self.ask_until_valid(f"  {why} One line, optional{self.skip_hint(old)}: ", accept, old)
 
     def ask_tags(self) -> None:
         self.step("tags", "Tags", "optional, separated by commas, e.g. warmline, first-contact")
@@ -575,9 +581,15 @@ class GuidedFlow:
             self.ask_text(field_name, question, revise=True)
 
     def choose(self, prompt: str, letters: str, default: str | None = None) -> str:
-        """One letter from `letters`; Enter gives `default` when there is one."""
+        """One letter from `letters`; Enter gives `default` when there is one.
+
+        A choice is not something typed for the entry: answering one (say, `d` to
+        discard an old draft) never makes a draft worth keeping.
+        """
         while True:
+            typed = self.typed
             answer = self.line(prompt).lower()
+            self.typed = typed
             if not answer and default:
                 return default
             if answer[:1] in letters and answer:

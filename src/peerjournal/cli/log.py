@@ -266,11 +266,17 @@ def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
     flagged = logflow.check_privacy(draft, guide, strict=options.strict_privacy)
     new = logflow.to_new_entry(draft, guide, shared=options.share)
     record = _save(new, db, draft, lambda: logflow.keep_after_failure(draft, reuse=None))
-    _saved(record, new, guide)
-    if flagged:
-        render.notice(
+    # The privacy warning's last word first, beside the warning; then the feedback.
+    _saved(
+        record,
+        new,
+        guide,
+        privacy_note=(
             f"It was saved as it is; you can change those words with: peerjournal edit {record.id}"
-        )
+            if flagged
+            else None
+        ),
+    )
     return record
 
 
@@ -289,12 +295,15 @@ def _stopped_in_editor(draft: Draft) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _saved(record: Entry, new: NewEntry, guide: Guide) -> None:
+def _saved(record: Entry, new: NewEntry, guide: Guide, *, privacy_note: str | None = None) -> None:
     """Say what was saved, then the one thing to take away from it."""
-    from peerjournal.feedback import feedback
+    from peerjournal.feedback import Care, feedback
 
-    render.saved(record)
-    render.feedback(feedback(new, guide), guide, record.id)
+    said = feedback(new, guide)
+    render.saved(record, heavy=isinstance(said, Care))
+    if privacy_note is not None:
+        render.notice(privacy_note)
+    render.feedback(said, guide, record.id)
 
 
 @dataclass(frozen=True)

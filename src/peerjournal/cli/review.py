@@ -34,7 +34,8 @@ def review_command(
         typer.Option(
             "--until",
             metavar="DATE",
-            help="The last day of the week to review, as YYYY-MM-DD (default: today).",
+            help="The last day of the week to review: 2026-11-29, yesterday, last sunday "
+            "(default: today).",
         ),
     ] = None,
     week: Annotated[
