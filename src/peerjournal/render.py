@@ -252,7 +252,8 @@ def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -
             )
         if own.example is not None:
             example = own.example
-            body.append(f"\n  A good example: #{example.entry_id} on {example.local_date}, ")
+            on = day_label(date.fromisoformat(example.local_date))
+            body.append(f"\n  A good example: #{example.entry_id} on {on}, ")
             body.append(f"rated {example.score} of 5:\n")
             text = " / ".join(line for line in example.text.splitlines() if line.strip())
             body.append(f"  {inert(shorten(text, 240, example.entry_id))}", style="italic")

@@ -188,6 +188,11 @@ def import_command(
     render.notice(message)
     for conflict in report.conflicts:
         render.notice(f"Not imported: {conflict}.")
+    if report.conflicts:
+        render.notice(
+            "The journal's own version of each was kept. To take the file's version "
+            "instead, delete that entry (peerjournal delete N) and import the file again."
+        )
 
 
 @app.command("backup")
