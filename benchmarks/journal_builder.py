@@ -272,7 +272,9 @@ def build_journal(
         _check_columns(conn, "rating", ("id", "entry_id", "slug", "principle_name", "score"))
         _check_columns(conn, "flag", ("entry_id", "name"))
         _check_columns(conn, "follow_up", ("id", "entry_id", "text"))
-        _check_columns(conn, "intention", ("id", "period_start", "period_end", "text", "written_at"))
+        _check_columns(
+            conn, "intention", ("id", "period_start", "period_end", "text", "written_at")
+        )
         conn.execute("PRAGMA synchronous = OFF")
         # Triggers (the search index's) would rebuild a row per rating and tag inserted:
         # set them aside and index every entry once at the end instead.
