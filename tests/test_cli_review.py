@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import stat
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from peerjournal import render
 from peerjournal.journal import open_journal
 from peerjournal.queries import Window
-from peerjournal.records import NewEntry, Rating
+from peerjournal.records import FollowUp, NewEntry, Rating
 from tests.conftest import RunCli, UseZone, create_journal
 
 CET = timezone(timedelta(hours=1))
@@ -40,6 +39,9 @@ def _entry(
     names: dict[str, str] | None = None,
     notes: dict[str, str] | None = None,
     now: str = "",
+    flags: tuple[str, ...] = (),
+    follow_ups: tuple[FollowUp, ...] = (),
+    tags: tuple[str, ...] = (),
 ) -> NewEntry:
     names = names or {}
     notes = notes or {}
@@ -52,6 +54,9 @@ def _entry(
         now_what=now,
         feeling=feeling,
         shared=shared,
+        flags=flags,
+        follow_ups=follow_ups,
+        tags=tags,
         ratings=tuple(
             Rating(slug, names.get(slug, slug.title()), score, notes.get(slug))
             for slug, score in (rates or {}).items()
@@ -62,6 +67,16 @@ def _entry(
 def seed(*entries: NewEntry) -> list[int]:
     with open_journal() as journal:
         return [journal.add_entry(entry).id for entry in entries]
+
+
+def done_on(follow_up_id: int, moment: datetime) -> None:
+    """Mark a follow-up done at a moment of the past, as `done` would have then."""
+    with open_journal() as journal:
+        journal.mark_done(follow_up_id)
+        journal.session.connection().exec_driver_sql(
+            "UPDATE follow_up SET done_at = ? WHERE id = ?",
+            (moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" "), follow_up_id),
+        )
 
 
 def review_json(run: RunCli, *args: str) -> dict[str, Any]:
@@ -81,7 +96,13 @@ def three_weeks() -> list[int]:
     """Three weeks of conversations; the numbers in the tests below are worked out by hand."""
     return seed(
         # The week of 9-15 March.
-        _entry(_at("2026-03-10"), minutes=30, feeling=4, rates={"empathy": 5, "hope": 3}),
+        _entry(
+            _at("2026-03-10"),
+            minutes=30,
+            feeling=4,
+            rates={"empathy": 5, "hope": 3},
+            tags=("warmline",),
+        ),
         # The week before the review: 16-22 March.
         _entry(_at("2026-03-17"), minutes=20, feeling=3, rates={"empathy": 4}),
         _entry(_at("2026-03-19"), "video", minutes=40, feeling=4, rates={"empathy": 2, "hope": 4}),
@@ -187,6 +208,11 @@ def test_until_defaults_to_today(
         (("--with-ratings",), "--with-ratings goes only with --markdown"),
         (("--with-feeling",), "--with-feeling goes only with --markdown"),
         (("--allow-identifiers",), "--allow-identifiers goes only with --markdown"),
+        (("--with-intention-reply",), "--with-intention-reply goes only with --markdown"),
+        (("--until", "2999-01-01"), "--until cannot be after today"),
+        (("--week", "2999-W01"), "which is still to come"),
+        (("--tag", "warmlin"), "No entry is tagged 'warmlin'; did you mean 'warmline'?"),
+        (("--tag", "nothing-like-it"), "Your tags: warmline."),
         (("--until", "0001-01-01"), "choose a later day"),
         (("--until", "0001-02-01", "--weeks", "8"), "choose a later day"),
         (("--week", "0001-W01"), "choose a later day"),
@@ -229,6 +255,8 @@ def test_an_empty_journal_still_gives_json_with_nulls(run: RunCli, journal_home:
     assert data["feeling"]["average"] is None
     assert (data["strongest"], data["focus"], data["intention"]) == (None, None, None)
     assert data["no_focus"] == "too-few"
+    assert (data["flagged"], data["next_intention"], data["tag"]) == ([], None, None)
+    assert data["followups"] == {"open": 0, "overdue": 0, "done": 0}
 
 
 def test_a_single_entry_invents_no_trend(run: RunCli) -> None:
@@ -386,9 +414,22 @@ def test_the_previous_intention_is_shown(run: RunCli, three_weeks: list[int]) ->
     assert data["intention"] == {
         "period": {"start": "2026-03-16", "end": "2026-03-22"},
         "text": "Ask before I advise.",
+        "reply": None,
     }
     result = run("review", "--until", UNTIL)
     assert "Last week you meant to: Ask before I advise." in result.stdout
+    assert "How it went" not in result.stdout
+
+    with open_journal() as journal:
+        journal.save_reply(date(2026, 3, 22), "Better on the phone [bold]than[/] in person.")
+    assert review_json(run, "--until", UNTIL)["intention"]["reply"] == (
+        "Better on the phone [bold]than[/] in person."
+    )
+    again = run("review", "--until", UNTIL)
+    assert "How it went: Better on the phone [bold]than[/] in person." in again.stdout
+    # The week after, that intention is history: its own week shows it, the next does not.
+    later = run("review", "--until", "2026-04-05")
+    assert "Ask before I advise." not in later.stdout
 
 
 # --- the week a supervisor would read -------------------------------------------------
@@ -403,8 +444,11 @@ def supervision_weeks() -> list[int]:
       emotional safety once, a 5; four conversations, two of them timed (30 + 45 minutes);
       feeling 3, 3, 2, 3 = 2.75.
     The week before: empathy 4, 4, 3 = 3.67; mutual respect 4, 4, 4 = 4.0; trust once, 3.
+    Flagged this week: Monday's call (boundary) and Thursday's visit with R. (safety,
+    debrief). Follow-ups: [1] due Wednesday, still open (past its date); [2] due next
+    Thursday, open; [3] no date, done on Friday.
     """
-    return seed(
+    ids = seed(
         _entry(_at("2026-03-10"), feeling=4, rates={"trust": 4, "empathy": 4}),
         _entry(
             _at("2026-03-17"),
@@ -424,6 +468,8 @@ def supervision_weeks() -> list[int]:
             what="Talked through the week ahead.",
             now="Say what I can offer before the call ends.",
             shared=True,
+            flags=("boundary",),
+            follow_ups=(FollowUp("Send the group times", due=date(2026, 3, 25)),),
         ),
         _entry(
             _at("2026-03-24"),
@@ -439,9 +485,17 @@ def supervision_weeks() -> list[int]:
             rates={"empathy": 4, "mutual-respect": 3, "trust": 3, "emotional-safety": 5},
             what="A long visit; they were frightened about the hearing.",
             now="Check in with my supervisor about limits.\nAnd rest.",
+            peer="R.",
+            flags=("safety", "debrief"),
+            follow_ups=(
+                FollowUp("Ask how the hearing went", due=date(2026, 4, 2)),
+                FollowUp("Bring the leaflet on advocacy"),
+            ),
         ),
         _entry(_at("2026-03-28"), feeling=3, rates={"empathy": 4, "mutual-respect": 4}),
     )
+    done_on(3, _at("2026-03-27", "16:00"))
+    return ids
 
 
 def test_one_rating_is_not_a_strength(run: RunCli, supervision_weeks: list[int]) -> None:
@@ -703,10 +757,23 @@ Ask yourself:
   • Was I there when I said I would be, and on time?
   • Did I keep their confidence, and explain its limits in plain words?
 
+To bring to supervision
+  #6 · Mon 23 Mar 2026 · boundary
+    Talked through the week ahead.
+  #8 · Thu 26 Mar 2026 · safety, debrief · with R.
+    A long visit; they were frightened about the hearing.
+
+Follow-ups: 2 open, 1 of them past its date; 1 done this week
+  [1] Send the group times · was due Wed 25 Mar · from #6
+  [2] Ask how the hearing went · by Thu 2 Apr · from #8 with R.
+Done this week: Bring the leaflet on advocacy
+When you have done one: peerjournal done NUMBER
+
 How you felt after conversations: 2.8 of 5, from 4 conversations
 Trend: ▆▆▄  4.0 3.8 2.8
 
-No intention was written last week.
+Last week you meant to: Ask before I advise.
+How it went: Better on the phone than face to face.
 
 Your reflections this week
 
@@ -716,7 +783,7 @@ Your reflections this week
 
 #7 · Tue 24 Mar 2026 10:00 · text/chat · feeling 3/5
 
-#8 · Thu 26 Mar 2026 10:00 · in person · 45 min · feeling 2/5
+#8 · Thu 26 Mar 2026 10:00 · in person · 45 min · with R. · feeling 2/5
   What happened: A long visit; they were frightened about the hearing.
   Now what: Check in with my supervisor about limits.
   And rest.
@@ -729,6 +796,9 @@ def test_the_review_reads_as_expected_at_80_columns(
     run: RunCli, supervision_weeks: list[int], screen_width: Any
 ) -> None:
     screen_width(80)
+    _intend("Ask before I advise.", "2026-03-16", "2026-03-22")
+    with open_journal() as journal:
+        journal.save_reply(date(2026, 3, 22), "Better on the phone than face to face.")
     result = run("review", "--until", UNTIL, "--weeks", "3")
     assert result.exit_code == 0, result.output
     # Table cells pad with spaces to their width; those are not part of what is read.
@@ -853,51 +923,236 @@ def test_markdown_file_is_private(run: RunCli, three_weeks: list[int], tmp_path:
     assert target.read_text(encoding="utf-8").startswith("# Peer support review: Mon 23 Mar")
 
 
-# --- the intention, typed at a terminal -----------------------------------------
+# --- to bring to supervision, and follow-ups -----------------------------------------
 
 
-def _review_in_a_terminal(journal_home: Path, answer: str) -> str:
-    import sys
-
-    import pexpect
-
-    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "NO_COLOR": "1"}
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "peerjournal", "review", "--until", UNTIL],
-        env=env,
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(40, 100),
-    )
-    child.expect("One thing you mean to practise next week")
-    child.expect("Intention: ")
-    child.sendline(answer)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, child.before
-    return str(child.before)
-
-
-@pytest.mark.pty
-def test_this_weeks_intention_is_asked_for_and_stored(
-    run: RunCli, three_weeks: list[int], journal_home: Path
+def test_flagged_entries_show_date_flags_alias_and_first_line(
+    run: RunCli, supervision_weeks: list[int]
 ) -> None:
-    said = _review_in_a_terminal(journal_home, "Ask before I advise.")
-    assert "Saved" in said
-    # Next week's review looks back on it.
-    data = review_json(run, "--until", "2026-04-05")
-    assert data["intention"] == {
-        "period": {"start": "2026-03-23", "end": "2026-03-29"},
-        "text": "Ask before I advise.",
+    result = run("review", "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("To bring to supervision\n")[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "  #6 · Mon 23 Mar 2026 · boundary",
+        "    Talked through the week ahead.",
+        "  #8 · Thu 26 Mar 2026 · safety, debrief · with R.",
+        "    A long visit; they were frightened about the hearing.",
+    ]
+    assert review_json(run, "--until", UNTIL)["flagged"] == [
+        {"id": 6, "date": "2026-03-23", "flags": ["boundary"], "peer": None},
+        {"id": 8, "date": "2026-03-26", "flags": ["safety", "debrief"], "peer": "R."},
+    ]
+    # The week before had nothing flagged, and says so.
+    before = run("review", "--until", "2026-03-22")
+    assert "Nothing was flagged this week." in before.stdout
+    assert review_json(run, "--until", "2026-03-22")["flagged"] == []
+
+
+def test_words_in_the_supervision_list_are_shown_literally(run: RunCli) -> None:
+    seed(
+        _entry(
+            _at("2026-03-27"),
+            what="[red]Scared[/] \x1b[2J of the night",
+            peer="[b]Q[/b]",
+            flags=("own-story",),
+            follow_ups=(FollowUp("Phone \x1b]52;c;SGk=\x07 back [i]soon[/i]"),),
+        )
+    )
+    result = run("review", "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout
+    assert "[red]Scared[/]" in result.stdout and "with [b]Q[/b]" in result.stdout
+    assert "back [i]soon[/i]" in result.stdout
+
+
+def test_follow_ups_open_past_their_date_first_and_those_done_this_week(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    result = run("review", "--until", UNTIL)
+    assert result.exit_code == 0, result.output
+    section = result.stdout.split("Follow-ups: ")[1].split("\n\n")[0].splitlines()
+    assert section == [
+        "2 open, 1 of them past its date; 1 done this week",
+        "  [1] Send the group times · was due Wed 25 Mar · from #6",
+        "  [2] Ask how the hearing went · by Thu 2 Apr · from #8 with R.",
+        "Done this week: Bring the leaflet on advocacy",
+        "When you have done one: peerjournal done NUMBER",
+    ]
+    assert review_json(run, "--until", UNTIL)["followups"] == {"open": 2, "overdue": 1, "done": 1}
+
+
+def test_a_past_week_sees_its_follow_ups_as_they_stood_when_it_ended(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    # Promised on Wednesday 18 March for that Friday, kept the next Tuesday: open and past
+    # its date as the week of 16-22 March ended, and done in the week after.
+    seed(
+        _entry(
+            _at("2026-03-18"),
+            what="Asked for the leaflet.",
+            follow_ups=(FollowUp("Find the leaflet", due=date(2026, 3, 20)),),
+        )
+    )
+    done_on(4, _at("2026-03-24", "12:00"))
+    assert review_json(run, "--until", "2026-03-22")["followups"] == {
+        "open": 1,
+        "overdue": 1,
+        "done": 0,
     }
+    assert review_json(run, "--until", UNTIL)["followups"] == {"open": 2, "overdue": 1, "done": 2}
+    # Marked done today: still open, and past its date, as the week of 23-29 March ended.
+    with open_journal() as journal:
+        journal.mark_done(1)
+    assert review_json(run, "--until", UNTIL)["followups"] == {"open": 2, "overdue": 1, "done": 2}
+    # Promised on Monday 30 March: not part of the week before.
+    seed(
+        _entry(
+            _at("2026-03-30"),
+            what="Next week.",
+            follow_ups=(FollowUp("Later promise", due=date(2026, 3, 31)),),
+        )
+    )
+    assert review_json(run, "--until", UNTIL)["followups"]["open"] == 2
 
 
-@pytest.mark.pty
-def test_enter_skips_the_intention(run: RunCli, three_weeks: list[int], journal_home: Path) -> None:
-    said = _review_in_a_terminal(journal_home, "")
-    assert "Saved" not in said
-    assert review_json(run, "--until", "2026-04-05")["intention"] is None
+# --- reviewing one tag ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_roles() -> list[int]:
+    """A warmline shift and a group in the same week, worked out by hand.
+
+    Warmline (tagged): empathy 5, 4, 3 = 4.0; trust 2, 2, 2 = 2.0; one flagged
+    (boundary) with a follow-up. Group: empathy 1, 1, 1; trust 5, 5, 5; one flagged
+    (safety) with a follow-up and a trust note.
+    """
+    warmline = ("warmline",)
+    return seed(
+        *(
+            _entry(
+                _at(day),
+                minutes=20,
+                feeling=4,
+                rates={"empathy": score, "trust": 2},
+                tags=warmline,
+                what=f"Warmline call {n}.",
+                now="Slow down before I answer.",
+                flags=("boundary",) if n == 1 else (),
+                follow_ups=(FollowUp("Ring back about the helpline"),) if n == 1 else (),
+            )
+            for n, (day, score) in enumerate(
+                (("2026-03-23", 5), ("2026-03-24", 4), ("2026-03-25", 3)), start=1
+            )
+        ),
+        *(
+            _entry(
+                _at(day),
+                "group",
+                minutes=90,
+                feeling=2,
+                rates={"empathy": 1, "trust": 5},
+                what=f"Group session {n}.",
+                notes={"empathy": "talked over them"},
+                tags=("group",),
+                flags=("safety",) if n == 1 else (),
+                follow_ups=(FollowUp("Book the room"),) if n == 1 else (),
+            )
+            for n, day in enumerate(("2026-03-26", "2026-03-27", "2026-03-28"), start=1)
+        ),
+    )
+
+
+def test_a_tag_reviews_only_its_entries(run: RunCli, two_roles: list[int]) -> None:
+    everything = review_json(run, "--until", UNTIL)
+    assert everything["conversations"] == 6
+    data = review_json(run, "--until", UNTIL, "--tag", "Warmline")
+    assert data["tag"] == "warmline"
+    assert (data["conversations"], data["minutes"], data["modes"]) == (3, 60, {"phone": 3})
+    assert principle(data, "empathy")["average"] == 4.0
+    assert principle(data, "trust")["average"] == 2.0
+    assert data["feeling"]["average"] == 4.0
+    assert [f["flags"] for f in data["flagged"]] == [["boundary"]]
+    assert data["followups"] == {"open": 1, "overdue": 0, "done": 0}
+    assert data["focus"]["slug"] == "trust"
+
+    screen = run("review", "--until", UNTIL, "--tag", "warmline")
+    assert screen.exit_code == 0, screen.output
+    assert "Only the entries tagged warmline." in screen.stdout
+    assert "Warmline call 3." in screen.stdout
+    assert "Group session" not in screen.stdout
+    assert "talked over them" not in screen.stdout  # the group's words are not quoted
+    assert "Slow down before I answer." in screen.stdout
+    assert "Book the room" not in screen.stdout
+
+    drill = run("review", "--until", UNTIL, "--tag", "group", "--principle", "empathy")
+    assert drill.exit_code == 0, drill.output
+    assert "Group session 1." in drill.stdout and "Warmline" not in drill.stdout
+
+    summary = run("review", "--until", UNTIL, "--tag", "group", "--markdown")
+    assert summary.exit_code == 0, summary.output
+    assert summary.stdout.startswith(
+        "# Peer support review: Mon 23 Mar – Sun 29 Mar 2026 (entries tagged group)\n"  # noqa: RUF001
+    )
+    assert "- Conversations: 3 (270 minutes)" in summary.stdout
+    assert "safety (a risk or crisis came up)" in summary.stdout
+    assert "boundary" not in summary.stdout
+
+
+# --- the supervision summary's new sections -----------------------------------------------
+
+
+def test_the_summary_lists_flags_and_follow_ups_without_any_words_of_them(
+    run: RunCli, supervision_weeks: list[int]
+) -> None:
+    result = run("review", "--until", UNTIL, "--markdown")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "- Follow-ups: 2 open, 1 of them past its date; 1 done this week\n" in text
+    section = text.split("## To bring to supervision\n\n")[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "- Mon 23 Mar 2026: boundary (a boundary or role question came up); "
+        "the reflection is shared below",
+        "- Thu 26 Mar 2026: safety (a risk or crisis came up), "
+        "debrief (I need to talk this through)",
+    ]
+    # No alias, no words of an unshared reflection, no follow-up's words.
+    for private in ("R.", "frightened", "Send the group times", "hearing", "advocacy"):
+        assert private not in text, private
+
+
+def test_how_it_went_stays_out_of_the_summary_unless_asked(
+    run: RunCli, supervision_weeks: list[int], tmp_path: Path
+) -> None:
+    _intend("Ask before I advise.", "2026-03-16", "2026-03-22")
+    with open_journal() as journal:
+        journal.save_reply(date(2026, 3, 22), "Hard; I still rushed in with answers.")
+    default = run("review", "--until", UNTIL, "--markdown")
+    assert default.exit_code == 0, default.output
+    assert "## Last week's intention\n\nAsk before I advise.\n" in default.stdout
+    assert "rushed" not in default.stdout
+    assert "--with-intention-reply" in " ".join(default.stderr.split())
+
+    asked = run("review", "--until", UNTIL, "--markdown", "--with-intention-reply")
+    assert asked.exit_code == 0, asked.output
+    assert (
+        "## Last week's intention\n\nAsk before I advise.\n\n"
+        "How it went: Hard; I still rushed in with answers.\n"
+    ) in asked.stdout
+    assert "--with-intention-reply" not in asked.stderr
+
+
+def test_how_it_went_is_checked_for_names_only_when_it_goes_out(
+    run: RunCli, supervision_weeks: list[int], tmp_path: Path
+) -> None:
+    _intend("Ask before I advise.", "2026-03-16", "2026-03-22")
+    with open_journal() as journal:
+        journal.save_reply(date(2026, 3, 22), "Sam said it helped.")
+    assert run("review", "--until", UNTIL, "--markdown").exit_code == 0
+    target = tmp_path / "week.md"
+    refused = run("review", "--until", UNTIL, "--markdown", str(target), "--with-intention-reply")
+    assert refused.exit_code == 1, refused.output
+    assert 'how it went: "Sam"' in " ".join(refused.stderr.split())
+    assert not target.exists()
 
 
 def test_review_has_help(run: RunCli) -> None:

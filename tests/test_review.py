@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -22,9 +23,13 @@ from peerjournal.review import (
     Review,
     build_review,
     check_summary,
+    follow_ups_at,
+    is_current,
+    last_day,
     notable,
     query_windows,
     review_json,
+    review_moment,
     rounded,
     windows_ending,
     with_quotes,
@@ -444,3 +449,115 @@ def test_the_guides_principle_names_are_not_taken_for_a_person() -> None:
     check_summary([_shared(2, so="Then I tried Deep Listening Practice with them.")], [], guide)
     with pytest.raises(InvalidValue):
         check_summary([_shared(2, so="Then I tried Deep Listening Practice with them.")], [], GUIDE)
+
+
+def test_how_it_went_is_checked_only_when_the_summary_carries_it() -> None:
+    intention = IntentionRecord(
+        date(2026, 3, 16), date(2026, 3, 22), "Ask before I advise.", "Sam said it helped."
+    )
+    check_summary([], [intention], GUIDE)  # left out, so not checked
+    with pytest.raises(InvalidValue, match='how it went: "Sam"'):
+        check_summary([], [intention], GUIDE, with_reply=True)
+
+
+# --- the review's last day and the current week ------------------------------------
+
+
+def test_a_last_day_still_to_come_is_refused_in_one_sentence() -> None:
+    today = date(2026, 12, 1)
+    assert last_day(today, today) == today
+    assert last_day(date(2026, 11, 17), today) == date(2026, 11, 17)
+    with pytest.raises(InvalidValue) as until:
+        last_day(date(2027, 1, 1), today)
+    assert str(until.value).startswith("--until cannot be after today (Tue 1 Dec 2026)")
+    assert str(until.value).count(". ") == 0
+    with pytest.raises(InvalidValue, match="2026-W49 ends on Sun 6 Dec 2026, which is still"):
+        last_day(date(2026, 12, 6), today, week="2026-W49")
+
+
+def test_only_a_review_ending_today_is_the_current_week() -> None:
+    today = date(2026, 12, 1)
+    assert is_current(Window(date(2026, 11, 25), today), today)
+    assert not is_current(Window(date(2026, 11, 24), date(2026, 11, 30)), today)
+
+
+def test_a_past_week_is_seen_from_the_end_of_its_last_day(use_zone: Any) -> None:
+    use_zone("Europe/Berlin")
+    now = datetime(2026, 12, 1, 18, 0).astimezone()
+    current = Window(date(2026, 11, 25), date(2026, 12, 1))
+    assert review_moment(current, now) == now
+    past = Window(date(2026, 11, 16), date(2026, 11, 22))
+    moment = review_moment(past, now)
+    assert moment.tzinfo is not None
+    assert moment.replace(tzinfo=None) == datetime(2026, 11, 22, 23, 59, 59, 999999)
+
+
+# --- follow-ups as a review sees them ----------------------------------------------
+
+
+def _promise(number: int, text: str, due: date | None = None, clock: str | None = None) -> Any:
+    from datetime import time
+
+    from peerjournal.queries import OpenFollowUp
+    from peerjournal.records import FollowUp
+
+    return OpenFollowUp(
+        FollowUp(text, due, time.fromisoformat(clock) if clock else None, id=number),
+        entry_id=number * 10,
+        local_date="2026-11-20",
+        peer=None,
+    )
+
+
+def test_follow_ups_past_their_date_come_first_the_rest_keep_their_order() -> None:
+    promised = [
+        _promise(1, "no date"),
+        _promise(2, "due later", date(2026, 12, 4)),
+        _promise(3, "due this morning", date(2026, 12, 1), "09:00"),
+        _promise(4, "due tonight", date(2026, 12, 1), "20:00"),
+        _promise(5, "due today, no time", date(2026, 12, 1)),
+        _promise(6, "due last week", date(2026, 11, 24)),
+    ]
+    kept = [_promise(7, "kept")]
+    seen = follow_ups_at(promised, kept, datetime(2026, 12, 1, 18, 0).astimezone())
+    assert [item.follow_up.id for item in seen.open] == [3, 6, 1, 2, 4, 5]
+    assert seen.overdue == 2
+    assert [item.follow_up.id for item in seen.done] == [7]
+
+
+def test_the_json_carries_flagged_entries_and_follow_up_counts() -> None:
+    flagged = ReflectionRecord(
+        id=8,
+        uid="u8",
+        logged_at=datetime(2026, 3, 26, 23, tzinfo=UTC),
+        # Late on Thursday where it happened: its day is Thursday, whatever UTC says.
+        occurred_at=datetime(2026, 3, 26, 23, 30, tzinfo=timezone(timedelta(hours=-5))),
+        mode="phone",
+        peer="R.",
+        flags=("safety", "debrief"),
+        what_happened="A hard call.",
+    )
+    windows = query_windows(SUNDAY, 3)
+    follow_ups = follow_ups_at(
+        [_promise(1, "late", date(2026, 3, 20)), _promise(2, "open")],
+        [_promise(3, "kept")],
+        datetime(2026, 3, 29, 23, 0).astimezone(),
+    )
+    review = build_review(
+        guide=GUIDE,
+        windows=windows,
+        weeks=3,
+        principle_rows=[],
+        activity_rows=[],
+        modes={},
+        names={},
+        flagged=[flagged],
+        follow_ups=follow_ups,
+    )
+    data = review_json(review)
+    assert data["flagged"] == [
+        {"id": 8, "date": "2026-03-26", "flags": ["safety", "debrief"], "peer": "R."}
+    ]
+    assert data["followups"] == {"open": 2, "overdue": 1, "done": 1}
+    assert "A hard call." not in str(data)
+    assert data["tag"] is None

@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,37 @@ class OpenFollowUp:
     entry_id: int
     local_date: str
     peer: str | None
+
+
+@dataclass(frozen=True)
+class SpanTotals:
+    """The filtered conversations in sum: how many, on which days, minutes and feelings."""
+
+    conversations: int
+    first: date | None
+    last: date | None
+    minutes: int
+    timed: int
+    feelings: int
+    feeling_total: int
+
+
+@dataclass(frozen=True)
+class RatingTotal:
+    """How often one principle was rated in the filtered entries, and the sum of the scores."""
+
+    slug: str
+    ratings: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    """How many of the filtered entries carry one flag, and the last day one did."""
+
+    name: str
+    times: int
+    last: date
 
 
 class Reader:
@@ -438,7 +469,9 @@ class Reader:
         entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
         return [(Rating(s, n, sc, note), entries[i]) for i, s, n, sc, note in rows]
 
-    def focus_quotes(self, slug: str, period: Window, limit: int = 2) -> list[str]:
+    def focus_quotes(
+        self, slug: str, period: Window, limit: int = 2, where: EntryFilter = EVERYTHING
+    ) -> list[str]:
         """The supporter's own words about one principle in the period, at most `limit`.
 
         Rating notes come first, then the first line of "Now what?", each from the
@@ -447,7 +480,7 @@ class Reader:
         """
         # The period's entries first: read by slug, SQLite would walk every rating of
         # the principle in the journal's whole history (100 ms in a ten-year journal).
-        within, params = _within([period], EVERYTHING)
+        within, params = _within([period], where)
         rows = self._rows(
             "SELECT r.note, e.now_what FROM rating r JOIN entry e ON e.id = r.entry_id"
             f" WHERE r.slug = ? AND r.entry_id IN (SELECT e.id FROM entry e WHERE {within})"
@@ -494,9 +527,12 @@ class Reader:
     def flagged(self, period: Window, where: EntryFilter = EVERYTHING) -> list[Entry]:
         """The period's entries that carry any flag, in time order."""
         within, params = _within([period], where)
+        # EXISTS looks up the period's few entries in the flag index; IN would read every
+        # flag of the journal's history first.
         rows = self._rows(
             f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
-            " AND e.id IN (SELECT entry_id FROM flag) ORDER BY e.occurred_at, e.id",
+            " AND EXISTS (SELECT 1 FROM flag f WHERE f.entry_id = e.id)"
+            " ORDER BY e.occurred_at, e.id",
             params,
         )
         return self._complete(rows)
@@ -531,16 +567,102 @@ class Reader:
             return None
         return OpenFollowUp(_follow_up(rows[0][:5]), int(rows[0][5]), str(rows[0][6]), rows[0][7])
 
-    def follow_ups_done(self, period: Window) -> int:
+    def follow_ups_done(self, period: Window, where: EntryFilter = EVERYTHING) -> int:
         """How many follow-ups were marked done on the period's days (UTC-close enough: the
         day is taken in the local time of the machine)."""
+        return len(self.follow_ups_done_in(period, where))
+
+    def follow_ups_done_in(
+        self, period: Window, where: EntryFilter = EVERYTHING
+    ) -> list[OpenFollowUp]:
+        """The follow-ups marked done on the period's local days, in the order they were kept."""
         start = datetime.combine(period.start, time()).astimezone(UTC)
         end = datetime.combine(period.end + timedelta(days=1), time()).astimezone(UTC)
+        sql, params = _where(where)
         rows = self._rows(
-            "SELECT count(*) FROM follow_up WHERE done_at >= ? AND done_at < ?",
-            [_stored(start), _stored(end)],
+            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            " FROM follow_up f JOIN entry e ON e.id = f.entry_id"
+            f" WHERE f.done_at >= ? AND f.done_at < ? AND {sql} ORDER BY f.done_at, f.id",
+            [_stored(start), _stored(end), *params],
         )
-        return int(rows[0][0])
+        return [OpenFollowUp(_follow_up(row[:5]), int(row[5]), str(row[6]), row[7]) for row in rows]
+
+    def follow_ups_open_at(
+        self, moment: datetime, where: EntryFilter = EVERYTHING
+    ) -> list[OpenFollowUp]:
+        """The follow-ups that were still open at `moment`: promised in a conversation on or
+        before its local day and not yet done then. By due day (none last), then as promised.
+
+        At the present moment these are simply the open ones; for a week in the past,
+        the ones that were open as it ended, whatever has happened since.
+        """
+        sql, params = _where(where)
+        rows = self._rows(
+            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            " FROM follow_up f JOIN entry e ON e.id = f.entry_id"
+            f" WHERE (f.done_at IS NULL OR f.done_at > ?) AND e.local_date <= ? AND {sql}"
+            " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
+            [_stored(moment), moment.astimezone().date().isoformat(), *params],
+        )
+        # Done after `moment` is still open at it: the reader sees it as it was then.
+        return [
+            OpenFollowUp(
+                replace(_follow_up(row[:5]), done_at=None), int(row[5]), str(row[6]), row[7]
+            )
+            for row in rows
+        ]
+
+    # --- one person over time ------------------------------------------------------------
+
+    def aliases(self, where: EntryFilter = EVERYTHING) -> list[tuple[str, int]]:
+        """Each alias as written in the filtered entries, with how many conversations, most
+        used first."""
+        sql, params = _where(where)
+        rows = self._rows(
+            f"SELECT e.peer, count(*) AS n FROM entry e WHERE e.peer IS NOT NULL AND {sql}"
+            " GROUP BY e.peer ORDER BY n DESC, e.peer",
+            params,
+        )
+        return [(str(alias), int(n)) for alias, n in rows]
+
+    def totals(self, where: EntryFilter = EVERYTHING) -> SpanTotals:
+        """The filtered entries in sum, over all their days."""
+        sql, params = _where(where)
+        row = self._rows(
+            "SELECT count(e.id), min(e.local_date), max(e.local_date), sum(e.minutes),"
+            f" count(e.minutes), count(e.feeling), sum(e.feeling) FROM entry e WHERE {sql}",
+            params,
+        )[0]
+        n, first, last, minutes, timed, feelings, feeling_total = row
+        return SpanTotals(
+            conversations=int(n),
+            first=date.fromisoformat(first) if first else None,
+            last=date.fromisoformat(last) if last else None,
+            minutes=int(minutes or 0),
+            timed=int(timed),
+            feelings=int(feelings),
+            feeling_total=int(feeling_total or 0),
+        )
+
+    def rating_totals(self, where: EntryFilter = EVERYTHING) -> list[RatingTotal]:
+        """Count and sum of scores per principle slug in the filtered entries."""
+        sql, params = _where(where)
+        rows = self._rows(
+            "SELECT r.slug, count(r.id), sum(r.score) FROM rating r"
+            f" WHERE r.entry_id IN (SELECT e.id FROM entry e WHERE {sql}) GROUP BY r.slug",
+            params,
+        )
+        return [RatingTotal(str(slug), int(n), int(total or 0)) for slug, n, total in rows]
+
+    def flag_counts(self, where: EntryFilter = EVERYTHING) -> list[FlagCount]:
+        """How many filtered entries carry each flag, and the last day one did."""
+        sql, params = _where(where)
+        rows = self._rows(
+            "SELECT f.name, count(*), max(e.local_date) FROM flag f JOIN entry e"
+            f" ON e.id = f.entry_id WHERE {sql} GROUP BY f.name",
+            params,
+        )
+        return [FlagCount(str(name), int(n), date.fromisoformat(last)) for name, n, last in rows]
 
     # --- exports and forgetting ---------------------------------------------------------------
 

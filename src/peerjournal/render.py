@@ -24,9 +24,10 @@ from peerjournal.records import span_label as records_span_label
 
 if TYPE_CHECKING:
     from peerjournal.drafts import Draft
+    from peerjournal.peers import PeerReview
     from peerjournal.principles import Guide, Principle
     from peerjournal.privacy import Finding
-    from peerjournal.queries import Match, PrincipleGlance, Window
+    from peerjournal.queries import Match, OpenFollowUp, PrincipleGlance, Window
     from peerjournal.records import Entry, EntryFilter, NewEntry, Rating
     from peerjournal.review import Evidence, Focus, Point, Review, Strongest
 
@@ -81,7 +82,7 @@ def plain(text: str) -> None:
 
 def principles_list(guide: Guide) -> None:
     table = Table(title="The principles of peer support", title_justify="left", expand=False)
-    table.add_column("Slug", style="cyan", no_wrap=True)
+    table.add_column("Short name", style="cyan", no_wrap=True)
     table.add_column("Principle", style="bold")
     table.add_column("What it asks")
     for principle in guide.principles:
@@ -648,6 +649,8 @@ def _header(review: Review) -> Text:
     head = Text()
     head.append(f"Your week: {span_label(review.period)}", style="bold")
     head.append(f"\nCompared with the week before: {span_label(review.previous_period)}\n")
+    if review.where.narrowed:
+        head.append(f"Only the entries {inert(review.where.describe())}.\n")
     if review.conversations == 0:
         head.append("No conversations logged this week.")
         return head
@@ -793,11 +796,87 @@ def _feeling_text(review: Review) -> Text:
     return body
 
 
+# Open follow-ups listed in the review; the rest are one command away.
+SHOWN_FOLLOW_UPS = 10
+
+
+def _flagged_text(review: Review) -> Group:
+    """The week's flagged conversations: when, which flags, with whom, and how it began."""
+    parts: list[Text | Padding] = [Text("To bring to supervision", style="bold")]
+    if not review.flagged:
+        parts.append(Text("Nothing was flagged this week.", style="dim"))
+        return Group(*parts)
+    for entry in review.flagged:
+        head = Text(f"  #{entry.id} · {day_label(entry.occurred_at.date())} · ")
+        head.append(", ".join(entry.flags), style="bold")
+        if entry.peer:
+            head.append(" · with ")
+            head.append(inert(entry.peer))
+        parts.append(head)
+        first = entry.first_line
+        line = user_text(shorten(first, QUOTE_SHOWN_CHARS) if first else "(nothing written)")
+        line.stylize("italic" if first else "dim")
+        parts.append(Padding(line, (0, 0, 0, 4), expand=False))
+    return Group(*parts)
+
+
+def _follow_up_line(
+    item: OpenFollowUp, *, late: bool, today: date | None = None, with_peer: bool = True
+) -> Text:
+    from peerjournal.dates import Due
+
+    follow_up = item.follow_up
+    line = Text(f"  [{follow_up.id}] ", style="dim")
+    line.append(inert(follow_up.text))
+    if follow_up.due is not None:
+        due = Due(follow_up.due, follow_up.due_time).label(today=today)
+        line.append(f" · was due {due}" if late else f" · by {due}", style="bold" if late else "")
+    line.append(f" · from #{item.entry_id}", style="dim")
+    if with_peer and item.peer:
+        line.append(" with ", style="dim")
+        line.append(inert(item.peer), style="dim")
+    return line
+
+
+def _follow_ups_count(review: Review) -> str:
+    """Open, past their date, done this week: the counts in words."""
+    kept = review.follow_ups
+    said = f"{len(kept.open)} open" if kept.open else "none open"
+    if kept.overdue:
+        said += f", {kept.overdue} of them past {'its' if kept.overdue == 1 else 'their'} date"
+    if kept.done:
+        said += f"; {len(kept.done)} done this week"
+    return said
+
+
+def _follow_ups_text(review: Review) -> Text:
+    kept = review.follow_ups
+    body = Text("Follow-ups: ", style="bold")
+    body.append(_follow_ups_count(review))
+    # A due day names its year when it is not the year the review looks from.
+    seen_from = kept.as_of.date() if kept.as_of is not None else None
+    for place, item in enumerate(kept.open[:SHOWN_FOLLOW_UPS]):
+        body.append("\n")
+        body.append(_follow_up_line(item, late=place < kept.overdue, today=seen_from))
+    if len(kept.open) > SHOWN_FOLLOW_UPS:
+        more = len(kept.open) - SHOWN_FOLLOW_UPS
+        body.append(f"\n  …and {more} more. See them all with: peerjournal followups", style="dim")
+    if kept.done:
+        body.append("\nDone this week: ")
+        body.append(inert("; ".join(item.follow_up.text for item in kept.done)), style="italic")
+    if kept.open:
+        body.append("\nWhen you have done one: peerjournal done NUMBER", style="dim")
+    return body
+
+
 def _intention_text(review: Review) -> Text:
     body = Text()
     if review.intention is not None:
         body.append("Last week you meant to: ", style="bold")
         body.append(inert(review.intention.text))
+        if review.intention.reply:
+            body.append("\nHow it went: ", style="bold")
+            body.append(inert(review.intention.reply))
     else:
         body.append("No intention was written last week.", style="dim")
     if review.current_intention is not None:
@@ -854,6 +933,10 @@ def review_screen(
     screen.print()
     screen.print(_focus_text(review))
     screen.print()
+    screen.print(_flagged_text(review))
+    screen.print()
+    screen.print(_follow_ups_text(review))
+    screen.print()
     screen.print(_feeling_text(review))
     screen.print()
     screen.print(_intention_text(review))
@@ -874,6 +957,15 @@ def review_screen(
                 style="dim",
             )
         )
+
+
+def reply_question(intention: str, existing: str) -> None:
+    """Ask how last week's intention went, before the prompt (on stderr)."""
+    text = Text("\nLast week you meant to: ", style="bold")
+    text.append(inert(intention))
+    text.append("\nHow did it go?", style="bold")
+    text.append(" (Enter keeps what you wrote)" if existing else " (one line; Enter skips)")
+    err().print(text)
 
 
 def intention_question(existing: str) -> None:
@@ -944,9 +1036,17 @@ def review_markdown(
     *,
     with_ratings: bool = False,
     with_feeling: bool = False,
+    with_intention_reply: bool = False,
 ) -> str:
-    """A supervision summary the supporter controls: numbers and feelings only when asked."""
-    lines = [f"# Peer support review: {span_label(review.period)}", "", _SUMMARY_NOTE, ""]
+    """A supervision summary the supporter controls: numbers and feelings only when asked.
+
+    Flagged conversations are listed by day and flag alone: their words appear
+    only where the supporter shared the reflection itself.
+    """
+    title = f"# Peer support review: {span_label(review.period)}"
+    if review.where.narrowed:
+        title += f" (entries {_md(review.where.describe())})"
+    lines = [title, "", _SUMMARY_NOTE, ""]
     conversations = f"- Conversations: {review.conversations}"
     minutes = _minutes(review)
     if minutes is not None:
@@ -954,6 +1054,7 @@ def review_markdown(
     lines.append(conversations)
     if review.modes:
         lines.append(f"- Kinds of contact: {_md(_mix(review))}")
+    lines.append(f"- Follow-ups: {_follow_ups_count(review)}")
     feeling = review.feeling
     if with_feeling:
         if feeling.average is None:
@@ -970,6 +1071,16 @@ def review_markdown(
         lines.append(
             f"- Strongest {span}: {_md(strongest.name)} ({_evidence_label(strongest.evidence)})"
         )
+    lines += ["", "## To bring to supervision", ""]
+    shared = {reflection.id for reflection in reflections}
+    for entry in review.flagged:
+        flags = ", ".join(f"{flag} ({FLAGS.get(flag, flag)})" for flag in entry.flags)
+        line = f"- {day_label(entry.occurred_at.date())}: {flags}"
+        if entry.id in shared:
+            line += "; the reflection is shared below"
+        lines.append(line)
+    if not review.flagged:
+        lines.append("Nothing was flagged this week.")
     lines.append("")
     if review.focus is not None:
         lines += ["## Focus for next week", "", f"**{_md(review.focus.name)}**", ""]
@@ -979,6 +1090,8 @@ def review_markdown(
         lines.append("")
     if review.intention is not None:
         lines += ["## Last week's intention", "", _md(review.intention.text), ""]
+        if with_intention_reply and review.intention.reply:
+            lines += [f"How it went: {_md(review.intention.reply)}", ""]
     if review.current_intention is not None:
         lines += ["## Intention for next week", "", _md(review.current_intention.text), ""]
     if with_ratings:
@@ -1019,3 +1132,117 @@ def review_markdown(
     if total > len(reflections):
         lines += [f"_{total - len(reflections)} more not included._", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# --- one person over time ---
+
+
+def _peer_principles(view: PeerReview) -> Table:
+    table = Table.grid(padding=(0, 3))
+    table.add_column()
+    table.add_column(no_wrap=True)
+    for principle in view.principles:
+        name = user_text(principle.name)
+        if principle.retired:
+            name.append(" (retired)", style="dim")
+        table.add_row(name, _average_text(principle.average, principle.ratings))
+    return table
+
+
+def peer_screen(view: PeerReview, *, console: Console | None = None) -> None:
+    """The conversations with one person: how many and when, what was rated, flags,
+    open follow-ups, and the newest conversations."""
+    screen = console or out()
+    alias = inert(view.alias)
+    head = Text(f"Your conversations with {alias}", style="bold")
+    head.append(f"\n{plural(view.conversations, 'conversation')}")
+    if view.first is not None and view.last is not None:
+        if view.first == view.last:
+            head.append(f", on {day_label(view.first)}")
+        else:
+            head.append(f", from {day_label(view.first)} to {day_label(view.last)}")
+    if view.timed:
+        minutes = plural(view.minutes, "minute")
+        if view.timed < view.conversations:
+            minutes += f" over {view.timed} of them"
+        head.append(f" · {minutes}")
+    if len(view.spellings) > 1:
+        head.append("\nWritten as: ", style="dim")
+        head.append(inert(", ".join(view.spellings)), style="dim")
+    screen.print(head)
+    screen.print()
+
+    if view.principles:
+        screen.print(Text(f"What you rated with {alias}", style="bold"))
+        screen.print(Padding(_peer_principles(view), (0, 0, 0, 2), expand=False))
+    else:
+        screen.print(Text(f"You have not rated a principle with {alias} yet.", style="dim"))
+    felt = Text("How you felt afterwards: ", style="bold")
+    if view.feeling is None:
+        felt.append("not noted", style="dim")
+    else:
+        felt.append(
+            f"{one_decimal(view.feeling)} of 5, from {plural(view.feelings, 'conversation')}"
+        )
+    screen.print(felt)
+    if view.heavy:
+        screen.print(
+            Text(
+                f"Conversations with {alias} have often left you low. That is a lot to "
+                "carry; it may help to talk them through in supervision.",
+                style="italic",
+            )
+        )
+    screen.print()
+
+    if view.flags:
+        flags = Text("Flagged: ", style="bold")
+        flags.append(
+            "; ".join(
+                f"{f.name} once, on {day_label(f.last)}"
+                if f.times == 1
+                else f"{f.name} {f.times} times, last on {day_label(f.last)}"
+                for f in view.flags
+            )
+        )
+        screen.print(flags)
+    else:
+        screen.print(Text("No conversation with them was flagged.", style="dim"))
+
+    kept = view.follow_ups
+    if kept.open:
+        screen.print(Text(f"Open follow-ups: {len(kept.open)}", style="bold"))
+        for place, item in enumerate(kept.open):
+            screen.print(_follow_up_line(item, late=place < kept.overdue, with_peer=False))
+    else:
+        screen.print(Text("No follow-up is open for them.", style="dim"))
+    screen.print()
+
+    screen.print(Text("Conversations, newest first", style="bold underline"))
+    for entry in view.entries:
+        line = Text(f"#{entry.id} · {when_label(entry.occurred_at)} · ", style="bold")
+        line.append(inert(mode_label(entry.mode)))
+        if entry.minutes is not None:
+            line.append(f" · {entry.minutes} min")
+        if entry.flags:
+            line.append(f" · {', '.join(entry.flags)}")
+        screen.print(line)
+        if entry.first_line:
+            first = user_text(shorten(entry.first_line, QUOTE_SHOWN_CHARS))
+            screen.print(Padding(first, (0, 0, 0, 2), expand=False))
+    if view.conversations > len(view.entries):
+        more = view.conversations - len(view.entries)
+        screen.print(
+            Text(
+                f"…and {plural(more, 'earlier conversation')}. List them all with: "
+                f"peerjournal peer {_shell_word(view.alias)} -n 0",
+                style="dim",
+            )
+        )
+
+
+def _shell_word(text: str) -> str:
+    """An alias as it can be typed back into the shell."""
+    import shlex
+
+    return shlex.quote(inert(text))

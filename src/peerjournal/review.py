@@ -46,6 +46,15 @@ Feeling, first that applies:
   conversations, when there are at least two such windows). Conversations
   without minutes count only through the feeling rules.
 The first three offer the guide's support contacts; "busy" suggests rest.
+
+To bring to supervision: the period's entries that carry any flag, in time
+order. Follow-ups are seen as they stood at the review's moment (now, for the
+current week; the end of its last day for a week in the past): the open ones,
+those past their date first, and those marked done on the period's days.
+
+The current week: a review whose last day is today. Only then are "how did it
+go?" and next week's intention asked (and only at a terminal); a last day
+after today is refused, since a review looks back on days that have happened.
 """
 
 from __future__ import annotations
@@ -53,15 +62,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Any
 
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, SupportContact
-from peerjournal.queries import ActivityWindowRow, PrincipleWindowRow, Window
-from peerjournal.records import MODES, Entry, Intention
+from peerjournal.queries import (
+    EVERYTHING,
+    ActivityWindowRow,
+    OpenFollowUp,
+    PrincipleWindowRow,
+    Window,
+)
+from peerjournal.records import MODES, Entry, EntryFilter, Intention, day_label
 
 DAYS = 7
 DEFAULT_WEEKS = 8
@@ -172,6 +187,19 @@ class Feeling:
 
 
 @dataclass(frozen=True)
+class FollowUps:
+    """The follow-ups a review looks at, as they stood at its moment."""
+
+    open: tuple[OpenFollowUp, ...] = ()  # those past their date first
+    overdue: int = 0  # how many of the first in `open` were past their date
+    done: tuple[OpenFollowUp, ...] = ()  # marked done on the period's days
+    as_of: datetime | None = None
+
+
+NO_FOLLOW_UPS = FollowUps()
+
+
+@dataclass(frozen=True)
 class Review:
     """Everything a weekly review shows, as numbers."""
 
@@ -192,6 +220,45 @@ class Review:
     current_intention: Intention | None = None
     support: tuple[SupportContact, ...] = ()
     support_is_placeholder: bool = True
+    flagged: tuple[Entry, ...] = ()
+    follow_ups: FollowUps = NO_FOLLOW_UPS
+    where: EntryFilter = EVERYTHING
+
+
+def last_day(given: date, today: date, *, week: str | None = None) -> date:
+    """The review's last day, refused when it is still to come."""
+    if given <= today:
+        return given
+    if week is not None:
+        raise InvalidValue(
+            f"The week {week} ends on {day_label(given)}, which is still to come; "
+            "to look back on the days so far, run peerjournal review without --week."
+        )
+    raise InvalidValue(
+        f"--until cannot be after today ({day_label(today)}): a review looks back on days "
+        "that have happened."
+    )
+
+
+def is_current(period: Window, today: date) -> bool:
+    """Whether this is the current week's review, the only one that asks anything."""
+    return period.end == today
+
+
+def review_moment(period: Window, now: datetime) -> datetime:
+    """The moment a review looks from: now for the current week, else the end of its last day."""
+    end = datetime.combine(period.end, time.max).astimezone()
+    return min(now.astimezone(), end)
+
+
+def follow_ups_at(
+    open_items: Iterable[OpenFollowUp], done: Iterable[OpenFollowUp], as_of: datetime
+) -> FollowUps:
+    """The open follow-ups with those past their date first (otherwise in the order given)."""
+    items = list(open_items)
+    late = [item for item in items if item.follow_up.overdue(as_of)]
+    waiting = [item for item in items if not item.follow_up.overdue(as_of)]
+    return FollowUps(tuple(late + waiting), len(late), tuple(done), as_of)
 
 
 def windows_ending(until: date, weeks: int) -> tuple[Window, ...]:
@@ -233,6 +300,9 @@ def build_review(
     names: Mapping[str, str],
     intention: Intention | None = None,
     current_intention: Intention | None = None,
+    flagged: Sequence[Entry] = (),
+    follow_ups: FollowUps = NO_FOLLOW_UPS,
+    where: EntryFilter = EVERYTHING,
 ) -> Review:
     """Fold the grouped rows of `windows` (oldest first, as queried) into a Review."""
     if len(windows) < 2:
@@ -316,6 +386,9 @@ def build_review(
         current_intention=current_intention,
         support=guide.support,
         support_is_placeholder=guide.support_is_placeholder,
+        flagged=tuple(flagged),
+        follow_ups=follow_ups,
+        where=where,
     )
 
 
@@ -438,12 +511,15 @@ def check_summary(
     reflections: Sequence[Entry],
     intentions: Sequence[Intention],
     guide: Guide,
+    *,
+    with_reply: bool = False,
 ) -> None:
     """Refuse a supervision summary whose text may identify someone, naming where and what.
 
     Each reflection was checked when it was written, but the guard learns and
     text gets edited: what leaves the machine is checked again, as it is now.
     The words of the guide's principle names are never taken for a person's name.
+    An intention's "how did it go?" is checked when the summary carries it.
     """
     from peerjournal.privacy import scan
 
@@ -457,6 +533,8 @@ def check_summary(
         ):
             places += [(f"entry {reflection.id} ({label})", text)]
     places += [("your intention", intention.text) for intention in intentions]
+    if with_reply:
+        places += [("how it went", i.reply) for i in intentions if i.reply]
     found = [
         f'{where}: "{finding.text}", a {finding.kind}'
         for where, text in places
@@ -528,6 +606,26 @@ def review_json(review: Review) -> dict[str, Any]:
                 "end": review.intention.end.isoformat(),
             },
             "text": review.intention.text,
+            "reply": review.intention.reply,
+        },
+        "next_intention": None
+        if review.current_intention is None
+        else {
+            "period": {
+                "start": review.current_intention.start.isoformat(),
+                "end": review.current_intention.end.isoformat(),
+            },
+            "text": review.current_intention.text,
+        },
+        "tag": review.where.tag,
+        "flagged": [
+            {"id": e.id, "date": e.local_date, "flags": list(e.flags), "peer": e.peer}
+            for e in review.flagged
+        ],
+        "followups": {
+            "open": len(review.follow_ups.open),
+            "overdue": review.follow_ups.overdue,
+            "done": len(review.follow_ups.done),
         },
     }
 

@@ -8,6 +8,7 @@ from peerjournal.cli import (  # noqa: F401  (registers the commands)
     entries,
     info,
     log,
+    peer,
     principles,
     review,
 )
