@@ -41,6 +41,7 @@ DEFAULT_COMMANDS = (
     "review --json",
     "search grandmother",
     "principles empathy",
+    "peer R.",
     "followups",
     "export --format csv",
     "log --no-input --mode phone --note 'A short call.'",

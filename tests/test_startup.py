@@ -125,6 +125,7 @@ EVERYDAY: list[tuple[list[str], str]] = [
     (["export"], f"{WORD} walk, call 3"),
     (["export", "--format", "csv"], f"{WORD} walk, call 2"),
     (["principles", "empathy"], f"{WORD} walk"),
+    (["peer", "R."], f"{WORD} walk, call 4"),
     (["path"], "journal.db"),
 ]
 # Commands that may read or write through the ORM (the write side loads it on purpose).
