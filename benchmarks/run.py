@@ -595,6 +595,40 @@ def fresh_homes(env: dict[str, str], stem: str) -> Callable[[], None]:
     return fresh_home
 
 
+def completion_cases(journal: Path, runs: int, warmup: int) -> list[Check]:
+    """One Tab press in bash, zsh and fish: a whole run of peerjournal each time.
+
+    The tags come from the ten-year journal, read as completion reads them.
+    """
+    _progress("start-up: shell completion (one Tab press)")
+    pj = peerjournal_argv()
+    env = base_env()
+    lines = {
+        "Tab: commands (bash)": ("complete_bash", "peerjournal "),
+        "Tab: log --rate empa (zsh)": ("complete_zsh", "peerjournal log --rate empa"),
+        "Tab: list --tag, ten-year journal (fish)": (
+            "complete_fish",
+            f"peerjournal list --db {journal} --tag ",
+        ),
+    }
+    bare = bare_app(env)
+    commands = [bare]
+    for label, (instruction, line) in lines.items():
+        words = line.split(" ")
+        tab = {
+            "_PEERJOURNAL_COMPLETE": instruction,
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(words) - 1),
+            "_TYPER_COMPLETE_ARGS": line,
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        }
+        commands.append(Command(label, pj, {**env, **tab}))
+    results = measure(commands, runs, warmup)
+    base = results[bare.label]
+    base.short = "bare --help"
+    return [Check(STARTUP, results[c.label], base, TARGET_STARTUP) for c in commands[1:]]
+
+
 def startup_cases(runs: int, warmup: int) -> list[Check]:
     _progress("start-up: quick commands and the guided log's first prompt")
     pj = peerjournal_argv()
@@ -956,6 +990,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     runs = max(1, args.runs)
     checks = startup_cases(runs, args.warmup)
+    checks += completion_cases(journals[TEN_YEARS[0]], runs, args.warmup)
     checks += database_cases(journals, runs, args.warmup, args.search_word)
     checks += memory_cases(journals, min(runs, 3))
     if not args.no_jrnl:

@@ -200,3 +200,20 @@ def test_search_from_the_command_line(run: RunCli) -> None:
     result = run("search", "trust", "--since", "2026-11-03")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
+
+
+def test_several_words_without_quotes_find_entries_with_all_of_them(run: RunCli) -> None:
+    add(1, "They felt heard at last.")
+    add(2, "I felt rushed all through the call.")
+    add(3, "Nobody heard the phone.")
+    add(4, "Heard them out; they said they felt better.")
+
+    def ids(*words: str) -> list[int]:
+        result = run("search", *words, "--json")
+        assert result.exit_code == 0, result.output
+        return sorted(hit["id"] for hit in json.loads(result.stdout))
+
+    assert ids("felt", "heard") == [1, 4]
+    # In quotes the words are a phrase: next to each other, in that order.
+    assert ids('"felt heard"') == [1]
+    assert ids('"felt heard"', "last") == [1]

@@ -162,7 +162,8 @@ def _step_fulltext_search(conn: Connection) -> None:
 
 
 def _step_flags_follow_ups_replies(conn: Connection) -> None:
-    """Flags and follow-ups on entries, "how did it go?" on intentions; follow-ups searchable."""
+    """Flags and follow-ups on entries, "how did it go?" on intentions; follow-ups searchable;
+    aliases indexed whatever their case, for `peer`."""
     meta = MetaData()
     Table("entry", meta, Column("id", Integer, primary_key=True))
     Table(
@@ -192,6 +193,7 @@ def _step_flags_follow_ups_replies(conn: Connection) -> None:
     )
     meta.tables["flag"].create(conn)
     meta.tables["follow_up"].create(conn)
+    conn.exec_driver_sql("CREATE INDEX ix_entry_peer ON entry (peer COLLATE NOCASE)")
     conn.exec_driver_sql("ALTER TABLE intention ADD COLUMN reply VARCHAR")
     conn.exec_driver_sql("ALTER TABLE intention ADD COLUMN replied_at DATETIME")
     for name in _V3_TRIGGERS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, Index, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -55,6 +55,8 @@ class Entry(SQLModel, table=True):
         CheckConstraint("feeling IS NULL OR feeling BETWEEN 1 AND 5", name="ck_entry_feeling"),
         Index("ix_entry_local_date", "local_date"),
         Index("ix_entry_occurred_at", "occurred_at"),
+        # `peer ALIAS` matches aliases whatever their case.
+        Index("ix_entry_peer", text("peer COLLATE NOCASE")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -856,6 +856,29 @@ def open_reader(location: db.Location) -> Iterator[Reader]:
         conn.close()
 
 
+def tags_in(path: Path) -> list[str]:
+    """The tags in use in a plain journal, for the shell's Tab; [] when it cannot be read.
+
+    Completion runs on every Tab press, so like `glance` this never asks for a
+    passphrase, never creates or upgrades a journal: an encrypted, missing,
+    older or damaged one simply offers nothing.
+    """
+    if not db.exists(path):
+        return []
+    try:
+        conn = db.open_connection(path, None, readonly=True)
+    except driver_errors():
+        return []
+    try:
+        if db.read_version(conn) != db.LATEST_VERSION:
+            return []
+        return Reader(conn).tags()
+    except (*driver_errors(), db.ForeignFile):  # type: ignore[misc]
+        return []
+    finally:
+        conn.close()
+
+
 WINDOW_DAYS = 28
 
 

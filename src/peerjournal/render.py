@@ -11,10 +11,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.constrain import Constrain
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -56,23 +59,123 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+# --- wrapping -------------------------------------------------------------------------
+
+# Lines of prose longer than this are hard to follow back to their start: on a
+# wide terminal, questions, messages and the review's sentences stop here.
+READABLE_WIDTH = 100
+# A line's own indent, and a bullet or an item's number ("[3] ") after it, are where
+# its wrapped lines continue.
+_INDENT = re.compile(r" *(?:[•\-] |\[\d+\] )?")
+# Below this many columns for the words, a hanging indent costs more than it shows.
+_NARROWEST_BODY = 20
+
+
+def measure(console: Console | None = None) -> int:
+    """How wide prose runs on `console` (the messages' console by default): the
+    terminal's width, but never more than a readable measure."""
+    return min((console or err()).width, READABLE_WIDTH)
+
+
+def wrap_lines(text: Text, console: Console, width: int, *, hang: int | None = None) -> list[Text]:
+    """`text` broken into lines of at most `width` cells, at spaces only.
+
+    Each line of `text` is a paragraph. Its wrapped lines continue under its
+    hanging indent: `hang` columns when given, else its own leading spaces and a
+    bullet ("• ", "- ") or an item's number ("[3] ") after them. The only thing
+    ever broken inside is a word longer than a whole line. The last line keeps
+    trailing spaces (a question's prompt ends with one); every other line loses them.
+    """
+    lines: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        plain = paragraph.plain
+        indent = hang if hang is not None and plain.strip() else _own_indent(plain)
+        indent = min(indent, len(plain), max(width - _NARROWEST_BODY, 0))
+        head, body = paragraph[:indent], paragraph[indent:]
+        pieces = body.wrap(console, max(width - indent, 1), overflow="fold", justify="default")
+        for number, piece in enumerate(pieces):
+            line = head.copy() if number == 0 else Text(" " * indent)
+            line.append_text(piece)
+            lines.append(line)
+    for line in lines[:-1]:
+        line.rstrip()
+    return lines
+
+
+def _own_indent(plain: str) -> int:
+    found = _INDENT.match(plain)
+    return found.end() if found else 0
+
+
+def wrapped(text: Text, console: Console, *, hang: int | None = None) -> Text:
+    """`text` wrapped to the readable measure of `console`, as one Text (see wrap_lines)."""
+    joined = Text("\n").join(wrap_lines(text, console, measure(console), hang=hang))
+    joined.end = text.end
+    return joined
+
+
+class Prose:
+    """Text that wraps at spaces to a readable measure, with hanging indents (see wrap_lines).
+
+    A renderable, so it wraps to whatever room it is given: a whole terminal,
+    or the inside of a panel. Printed with soft wrapping, it stays one line per
+    paragraph.
+    """
+
+    def __init__(self, text: Text, *, hang: int | None = None) -> None:
+        self.text = text
+        self.hang = hang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.no_wrap:
+            yield self.text
+            return
+        width = min(options.max_width, READABLE_WIDTH)
+        for line in wrap_lines(self.text, console, width, hang=self.hang):
+            yield from line.render(console)
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        words = [len(word) for word in self.text.plain.split()] or [0]
+        longest = max((len(line) for line in self.text.plain.splitlines()), default=0)
+        widest = min(longest, READABLE_WIDTH, options.max_width)
+        return Measurement(min(max(words), widest), widest)
+
+
+def prose(text: str | Text, *, style: str = "", hang: int | None = None) -> Prose:
+    """Prose for a screen (see Prose); a str is shown literally, never as markup."""
+    return Prose(text if isinstance(text, Text) else Text(inert(text), style=style), hang=hang)
+
+
+def say(text: Text, *, hang: int | None = None, end: str = "\n") -> None:
+    """A message on stderr, wrapped to the terminal's readable measure.
+
+    Written to a file or a pipe instead, each paragraph stays on one line,
+    whole, for whatever reads it to wrap (or search) as it likes.
+    """
+    console = err()
+    if console.is_terminal:
+        text = wrapped(text, console, hang=hang)
+    console.print(text, soft_wrap=True, end=end)
+
+
 def error(message: str) -> None:
-    """One plain line on stderr saying what went wrong and what to do."""
+    """One plain sentence on stderr saying what went wrong and what to do."""
     line = Text("Error: ", style="bold red")
     line.append(inert(message))
-    err().print(line, soft_wrap=True)
+    say(line)
 
 
 def warning(message: str) -> None:
-    """One line on stderr about something that needs fixing but did not stop the command."""
+    """One sentence on stderr about something that needs fixing but did not stop the command."""
     line = Text("Warning: ", style="bold yellow")
     line.append(inert(message))
-    err().print(line, soft_wrap=True)
+    say(line)
 
 
 def notice(message: str) -> None:
     """A short message on stderr (never data)."""
-    err().print(Text(inert(message)), soft_wrap=True)
+    say(Text(inert(message)))
 
 
 def plain(text: str) -> None:
@@ -91,16 +194,19 @@ def principles_list(guide: Guide) -> None:
         )
     out().print(table)
     out().print(
-        Text(
-            "Read one in full with: peerjournal principles SLUG (for example: "
-            f"peerjournal principles {guide.principles[0].slug})",
-            style="dim",
+        prose(
+            Text(
+                "Read one in full with: peerjournal principles SLUG (for example: "
+                f"peerjournal principles {guide.principles[0].slug})",
+                style="dim",
+            )
         )
     )
     if guide.safety_note:
-        note = Table.grid(padding=(0, 1))
-        note.add_row(Text("On safety:", style="bold"), user_text(guide.safety_note))
-        out().print(Padding(note, (1, 0, 0, 0), expand=False))
+        label = "On safety: "
+        note = Text(f"\n{label}", style="bold")
+        note.append(" ".join(inert(guide.safety_note).split()))
+        out().print(prose(note, hang=len(label)))
     out().print(support_contacts(guide))
 
 
@@ -111,16 +217,15 @@ def support_contacts(guide: Guide) -> Group:
     """
     heading = Text("\nWho you can turn to", style="bold")
     if guide.support_is_placeholder:
-        return Group(
-            heading, Padding(user_text(guide.support_placeholder), (0, 0, 0, 2), expand=False)
-        )
-    contacts = Table.grid(padding=(0, 1))
+        placeholder = " ".join(inert(guide.support_placeholder).split())
+        return Group(heading, prose(f"  {placeholder}"))
+    contacts = Text()
     for contact in guide.support:
-        line = user_text(contact.name, style="bold")
-        line.append(": ")
-        line.append(inert(contact.how))
-        contacts.add_row("  •", line)
-    return Group(heading, contacts)
+        contacts.append("\n  • ")
+        contacts.append(" ".join(inert(contact.name).split()), style="bold")
+        contacts.append(": ")
+        contacts.append(" ".join(inert(contact.how).split()))
+    return Group(heading, prose(contacts[1:]))
 
 
 def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -> None:
@@ -152,7 +257,7 @@ def principle_detail(principle: Principle, own: PrincipleGlance | None = None) -
             body.append(f"  {inert(shorten(text, 240, example.entry_id))}", style="italic")
     title = Text(inert(principle.name), style="bold")
     title.append(f"  ({inert(principle.slug)})", style="dim")
-    out().print(Panel(Group(body), title=title, title_align="left", expand=False, width=88))
+    out().print(Panel(prose(body), title=title, title_align="left", expand=False, width=88))
 
 
 # --- archive and search ---
@@ -183,7 +288,7 @@ def search_results(hits: Sequence[Match], query: str) -> None:
             head.append("  ")
             head.append(inert(", ".join(entry.tags)), style="dim")
         console.print(head)
-        console.print(passage(hit.passage), soft_wrap=False)
+        console.print(prose(passage(hit.passage)))
         console.print()
     many = "1 entry matches" if len(hits) == 1 else f"{len(hits)} entries match"
     notice(f"{many}, best first. Read one in full with: peerjournal show NUMBER")
@@ -300,7 +405,7 @@ def entry_list(
     )
     if flagged:
         legend += " Flags: " + ", ".join(f"{FLAG_MARKS[f]} {f}" for f in flagged) + "."
-    out().print(Text(legend + " Read one in full: peerjournal show ID", style="dim"))
+    out().print(prose(Text(legend + " Read one in full: peerjournal show ID", style="dim")))
 
 
 def _list_row(record: Entry, slugs: Sequence[str]) -> list[Text | str]:
@@ -416,22 +521,24 @@ def draft_text(draft: Draft) -> None:
         body.append("\nRatings: ", style="italic")
         body.append(", ".join(f"{inert(slug)}={score}" for slug, score in draft.ratings.items()))
         body.append("\n")
-    err().print(body, soft_wrap=True)
+    say(body)
 
 
 def saved(entry_id: int, feedback: str) -> None:
     """The line that confirms a save, and one line to take away."""
     err().print(Text(f"Saved entry #{entry_id}", style="bold green"))
-    err().print(Text(inert(feedback), style="italic"), soft_wrap=True)
+    say(Text(inert(feedback), style="italic"))
 
 
 def step(number: int, total: int, title: str, hint: str = "") -> None:
     """The heading of one step of the guided log."""
-    line = Text(f"\n{number}/{total} ", style="dim")
+    counter = f"{number}/{total} "
+    line = Text(f"\n{counter}", style="dim")
     line.append(title, style="bold")
     if hint:
         line.append(f"  {hint}", style="dim")
-    err().print(line, soft_wrap=True)
+    # Wrapped words continue under the title, clear of the step's number.
+    say(line, hang=len(counter))
 
 
 def ask(prompt: str, prefill: str = "", *, history: str | None = "answers") -> str:
@@ -446,10 +553,20 @@ def ask(prompt: str, prefill: str = "", *, history: str | None = "answers") -> s
     if terminal.line_editing():
         console = err()
         with console.capture() as captured:
-            console.print(Text(prompt, style="cyan"), end="", soft_wrap=True)
+            console.print(wrapped(Text(prompt, style="cyan"), console), end="", soft_wrap=True)
         return terminal.read_line(captured.get(), prefill=prefill, history=history)
-    err().print(Text(_keeping(prompt, prefill) if prefill else prompt, style="cyan"), end="")
+    say(Text(_keeping(prompt, prefill) if prefill else prompt, style="cyan"), end="")
     return terminal.read_line("", prefill=prefill, history=history)
+
+
+def question_text(question: str) -> str:
+    """A question as the terminal shows it before the answer: styled as every question,
+    wrapped like every message (on a terminal), ending in one space."""
+    console = err()
+    text = Text(question.rstrip() + " ", style="cyan")
+    with console.capture() as captured:
+        console.print(wrapped(text, console) if console.is_terminal else text, end="")
+    return captured.get()
 
 
 def _keeping(prompt: str, old: str) -> str:
@@ -464,30 +581,29 @@ def _keeping(prompt: str, old: str) -> str:
 
 
 def hint(message: str) -> None:
-    """A gentle one-line correction before asking again."""
-    err().print(Text(inert(message), style="yellow"), soft_wrap=True)
+    """A gentle correction before asking again."""
+    say(Text(inert(message), style="yellow"))
 
 
 def principle_prompt(principle: Principle, number: int, total: int) -> None:
     """What a rating step shows: the principle, what it means, and a question to ask."""
-    line = Text(f"\n  [{number}/{total}] ", style="dim")
+    counter = f"  [{number}/{total}] "
+    line = Text(f"\n{counter}", style="dim")
     line.append(inert(principle.name), style="bold")
     line.append(f" — {inert(principle.summary)}")
-    err().print(line, soft_wrap=True)
-    err().print(Text(f"  Ask yourself: {inert(principle.questions[0])}", style="italic"))
+    say(line, hang=len(counter))
+    say(Text(f"  Ask yourself: {inert(principle.questions[0])}", style="italic"))
 
 
 def rating_examples(principle: Principle) -> None:
     """What a 1 and a 5 look like for one principle."""
-    err().print(Text(f"  1 looks like: {inert(principle.rating_1)}"), soft_wrap=True)
-    err().print(Text(f"  5 looks like: {inert(principle.rating_5)}"), soft_wrap=True)
+    say(Text(f"  1 looks like: {inert(principle.rating_1)}"))
+    say(Text(f"  5 looks like: {inert(principle.rating_5)}"))
 
 
 def privacy_warning(label: str, text: str, findings: Sequence[Finding]) -> None:
     """Show where a text looks identifying, with the spans marked (never colour alone)."""
-    err().print(
-        Text(f"\nThis may identify someone ({label}):", style="bold yellow"), soft_wrap=True
-    )
+    say(Text(f"\nThis may identify someone ({label}):", style="bold yellow"))
     marked = Text("  ")
     position = 0
     for finding in sorted(findings, key=lambda f: f.start):
@@ -497,9 +613,9 @@ def privacy_warning(label: str, text: str, findings: Sequence[Finding]) -> None:
         marked.append(f"»{inert(text[finding.start : finding.end])}«", style="reverse")
         position = finding.end
     marked.append(inert(text[position:]))
-    err().print(marked, soft_wrap=True)
+    say(marked)
     for finding in findings:
-        err().print(Text(f"  • {finding.kind}: {inert(finding.text)}"), soft_wrap=True)
+        say(Text(f"  • {finding.kind}: {inert(finding.text)}"))
 
 
 def draft_offer(draft: Draft) -> None:
@@ -514,7 +630,7 @@ def draft_offer(draft: Draft) -> None:
         if len(preview[0]) > 60 or len(preview) > 1:
             line.append("…")
     line.append(").")
-    err().print(line, soft_wrap=True)
+    say(line)
 
 
 def json_data(data: object) -> None:
@@ -533,17 +649,20 @@ _NO_DATA_NUMBER = "\u2013"  # an en dash
 REFLECTION_SHOWN_CHARS = 400
 # A quoted line of the supporter's own words, the same.
 QUOTE_SHOWN_CHARS = 160
+# What each feeling rule saw, in words that say exactly that (the trend line
+# beside them shows the numbers).
 _HEAVY = {
-    "low-run": "The last two weeks have been heavy ({0} and {1} of 5).",
-    "falling": (
-        "How you feel after conversations has dropped three weeks in a row "
-        "({0}, {1}, {2}, then {3} of 5)."
+    "low-run": "The last two weeks have been heavy.",
+    "falling": "How you feel after conversations has dropped three weeks in a row.",
+    "low": "This week has been heavy.",
+    "easing": (
+        "You've been coming away from conversations a little lower each week lately. "
+        "It may be worth a check-in with yourself."
     ),
-    "low": "This week has been heavy ({0} of 5).",
 }
 _BUSY = (
-    "This week was much busier than usual ({0} minutes). Plan some rest, "
-    "and bring it to supervision if it would help."
+    "That's a lot of time on calls this week ({0} minutes). Can you plan some rest? "
+    "Supervision can help too."
 )
 _SUMMARY_NOTE = (
     "_Self-ratings are for reflection, not evaluation. This summary holds only "
@@ -617,10 +736,11 @@ def _change_text(change: float | None) -> Text:
     label = _change_label(change)
     if change is None:
         return Text(label, style="dim")
-    # Colour only where the change means something; the arrow always says which way.
+    # Self-ratings are for reflection: a change that means something is made
+    # bold, never red or green; the arrow always says which way.
     if not notable(change):
         return Text(label)
-    return Text(label, style="green" if change > 0 else "red")
+    return Text(label, style="bold")
 
 
 def _trend_cell(points: Sequence[Point]) -> Text:
@@ -698,7 +818,7 @@ def _strongest_sentence(strongest: Strongest) -> str:
         said = f"{strongest.name} was your strongest this week"
     else:
         said = f"{strongest.name} has been your strongest over the last two weeks"
-    return f"{said} ({_evidence_label(evidence)}). Notice what helped there, and keep it."
+    return f"{said} ({_evidence_label(evidence)}). What helped there?"
 
 
 def _focus_sentence(focus: Focus) -> str:
@@ -710,10 +830,10 @@ def _focus_sentence(focus: Focus) -> str:
             f"({steps}, then {one_decimal(focus.falls[-1])}). What has been making it harder?"
         )
     if focus.evidence.weeks == 1:
-        said = f"{focus.name} was your lowest this week"
+        said = f"You rated {focus.name} lowest this week"
     else:
-        said = f"{focus.name} has been your lowest over the last two weeks"
-    return f"{said} ({_evidence_label(focus.evidence)}). What got in the way?"
+        said = f"You have rated {focus.name} lowest over the last two weeks"
+    return f"{said} ({_evidence_label(focus.evidence)}). What was going on in those conversations?"
 
 
 def _focus_text(review: Review) -> Text:
@@ -726,13 +846,13 @@ def _focus_text(review: Review) -> Text:
     if focus is None:
         if review.no_focus == "too-few":
             body.append(
-                "There are not enough ratings yet to suggest a focus: that takes 3 ratings "
-                "of a principle, this week or over the last two."
+                "It's too early to suggest a focus. That needs at least two principles "
+                "rated three or more times, this week or over the last two."
             )
         else:
             body.append(
-                "No single principle stands out to focus on next week: "
-                "your ratings were close together."
+                "No single principle stands out to focus on next week: your ratings were "
+                "close together. Is there one you'd like to practise anyway?"
             )
         return body
     body.append("Focus for next week: ", style="bold")
@@ -751,7 +871,7 @@ def _focus_text(review: Review) -> Text:
 
 def _support_text(review: Review) -> Text:
     """The guide's support contacts, offered gently (never in red)."""
-    body = Text("Be gentle with yourself. ")
+    body = Text("That is a lot to carry. Go gently. ")
     if review.support:
         body.append("It can help to talk it through with:")
         for contact in review.support:
@@ -785,11 +905,11 @@ def _feeling_text(review: Review) -> Text:
         body.append(sparkline(values), style="cyan")
         body.append(f"  {trend_numbers(values)}", style="dim")
     if feeling.suggestion in _HEAVY:
-        seen = [one_decimal(v) for v in feeling.seen]
         body.append("\n")
-        body.append(_HEAVY[feeling.suggestion].format(*seen), style="italic")
-        body.append("\n")
-        body.append(_support_text(review))
+        body.append(_HEAVY[feeling.suggestion], style="italic")
+        if feeling.offer_support:
+            body.append("\n")
+            body.append(_support_text(review))
     elif feeling.suggestion == "busy":
         body.append("\n")
         body.append(_BUSY.format(review.minutes), style="italic")
@@ -919,27 +1039,35 @@ def review_screen(
 ) -> None:
     """The weekly review as a supporter reads it."""
     screen = console or out()
-    screen.print(_header(review))
+    # The table takes the room it needs; the sentences keep to a readable measure.
+    screen.print(prose(_header(review)))
     screen.print()
     screen.print(_principle_table(review))
     screen.print(
-        Text(
-            "Trend: one mark a week, oldest first "
-            f"({SCORE_MARKS[0]} is 1, {SCORE_MARKS[-1]} is 5); "
-            f"{_NO_DATA_MARK} and {_NO_DATA_NUMBER}: not rated that week.",
-            style="dim",
+        prose(
+            Text(
+                "Trend: one mark a week, oldest first "
+                f"({SCORE_MARKS[0]} is 1, {SCORE_MARKS[-1]} is 5); "
+                f"{_NO_DATA_MARK} and {_NO_DATA_NUMBER}: not rated that week.",
+                style="dim",
+            )
         )
     )
     screen.print()
-    screen.print(_focus_text(review))
+    # After heavy weeks the supporter comes first: how they are, then the practice.
+    if review.feeling.offer_support:
+        screen.print(prose(_feeling_text(review)))
+        screen.print()
+    screen.print(prose(_focus_text(review)))
     screen.print()
-    screen.print(_flagged_text(review))
+    screen.print(Constrain(_flagged_text(review), READABLE_WIDTH))
     screen.print()
-    screen.print(_follow_ups_text(review))
+    screen.print(prose(_follow_ups_text(review)))
     screen.print()
-    screen.print(_feeling_text(review))
-    screen.print()
-    screen.print(_intention_text(review))
+    if not review.feeling.offer_support:
+        screen.print(prose(_feeling_text(review)))
+        screen.print()
+    screen.print(prose(_intention_text(review)))
     screen.print()
     if not reflections:
         screen.print(Text("No reflections this week.", style="dim"))
@@ -947,14 +1075,16 @@ def review_screen(
     screen.print(Text("Your reflections this week", style="bold underline"))
     for reflection in reflections:
         screen.print()
-        screen.print(_reflection_lines(reflection))
+        screen.print(Constrain(_reflection_lines(reflection), READABLE_WIDTH))
     if total > len(reflections):
         more = total - len(reflections)
         screen.print(
-            Text(
-                f"…and {more} more this week. See them all with: peerjournal list "
-                f"--since {review.period.start} --until {review.period.end}",
-                style="dim",
+            prose(
+                Text(
+                    f"…and {more} more this week. See them all with: peerjournal list "
+                    f"--since {review.period.start} --until {review.period.end}",
+                    style="dim",
+                )
             )
         )
 
@@ -965,7 +1095,7 @@ def reply_question(intention: str, existing: str) -> None:
     text.append(inert(intention))
     text.append("\nHow did it go?", style="bold")
     text.append(" (Enter keeps what you wrote)" if existing else " (one line; Enter skips)")
-    err().print(text)
+    say(text)
 
 
 def intention_question(existing: str) -> None:
@@ -976,7 +1106,7 @@ def intention_question(existing: str) -> None:
         text.append(" (Enter keeps what you wrote)", style="")
     else:
         text.append(" (Enter skips)")
-    err().print(text)
+    say(text)
 
 
 def principle_ratings(
@@ -994,13 +1124,15 @@ def principle_ratings(
     if stats is not None and stats.retired:
         title.append(" (retired)", style="dim")
     title.append(f": {span_label(review.period)}")
-    screen.print(title)
+    screen.print(prose(title))
     if not ratings:
         screen.print(
-            Text(
-                "You did not rate it this week. Rate it after your next conversation "
-                "with: peerjournal log",
-                style="dim",
+            prose(
+                Text(
+                    "You did not rate it this week. That's fine: rate it when a "
+                    "conversation tests it.",
+                    style="dim",
+                )
             )
         )
         return
@@ -1012,8 +1144,8 @@ def principle_ratings(
         if rating.note:
             line.append(" · ")
             line.append(inert(rating.note))
-        screen.print(line)
-        screen.print(_reflection_lines(entry))
+        screen.print(prose(line))
+        screen.print(Constrain(_reflection_lines(entry), READABLE_WIDTH))
 
 
 def _md(text: str) -> str:
@@ -1187,10 +1319,12 @@ def peer_screen(view: PeerReview, *, console: Console | None = None) -> None:
     screen.print(felt)
     if view.heavy:
         screen.print(
-            Text(
-                f"Conversations with {alias} have often left you low. That is a lot to "
-                "carry; it may help to talk them through in supervision.",
-                style="italic",
+            prose(
+                Text(
+                    f"Conversations with {alias} have often left you low. That is a lot to "
+                    "carry; it may help to talk them through in supervision.",
+                    style="italic",
+                )
             )
         )
     screen.print()
@@ -1213,7 +1347,7 @@ def peer_screen(view: PeerReview, *, console: Console | None = None) -> None:
     if kept.open:
         screen.print(Text(f"Open follow-ups: {len(kept.open)}", style="bold"))
         for place, item in enumerate(kept.open):
-            screen.print(_follow_up_line(item, late=place < kept.overdue, with_peer=False))
+            screen.print(prose(_follow_up_line(item, late=place < kept.overdue, with_peer=False)))
     else:
         screen.print(Text("No follow-up is open for them.", style="dim"))
     screen.print()

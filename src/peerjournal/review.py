@@ -39,7 +39,11 @@ ReviewQueries.focus_quotes).
 Feeling, first that applies:
 - "low-run": this period and the one before each averaged 2.5 or less (of 5).
 - "falling": the average fell three weeks in a row (the last four windows all
-  noted, each lower than the one before, the last being this period).
+  noted, each lower than the one before, the last being this period), by 0.5
+  or more in all, to 3.0 or less this period.
+- "easing": the same three falls, by 0.5 or more, while this period is still
+  above 3.0: said calmly, with no offer of contacts (small dips from a good
+  place are not an alarm).
 - "low": this period averaged 2.5 or less.
 - "busy": this period's minutes are at least half again the usual week's and
   at least 60 more (usual: the mean of the earlier windows with any timed
@@ -86,6 +90,8 @@ FALLING_DROPS = 3
 RULE_WINDOWS = FALLING_DROPS + 1
 NOTABLE_CHANGE = Decimal("0.5")
 LOW_FEELING = 2.5
+# Feeling that falls but stays above this is "easing": noted, not an alarm.
+EASING_ABOVE = 3.0
 BUSY_FACTOR = 1.5
 BUSY_EXTRA_MINUTES = 60
 _TENTH = Decimal("0.1")
@@ -175,7 +181,7 @@ class Feeling:
     average: float | None
     ratings: int
     trend: tuple[Point, ...]
-    suggestion: str | None  # "low-run", "falling", "low", "busy" or None
+    suggestion: str | None  # "low-run", "falling", "easing", "low", "busy" or None
     # What the suggestion's rule saw, oldest first: feeling averages, or for
     # "busy" this period's minutes and the usual week's.
     seen: tuple[float, ...] = ()
@@ -494,8 +500,8 @@ def _feeling_suggestion(
     if now is not None and before is not None and now <= LOW_FEELING and before <= LOW_FEELING:
         return "low-run", (before, now)
     falls = _falls(feelings)
-    if falls is not None:
-        return "falling", falls
+    if falls is not None and notable(falls[0] - falls[-1]):
+        return ("falling" if falls[-1] <= EASING_ABOVE else "easing"), falls
     if now is not None and now <= LOW_FEELING:
         return "low", (now,)
     this_week = minutes[-1]

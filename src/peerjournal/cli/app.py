@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from peerjournal import __version__
-from peerjournal.errors import GuideError, PeerJournalError
+from peerjournal.errors import GuideError, InvalidValue, PeerJournalError
 
 if TYPE_CHECKING:
     from peerjournal.principles import Guide
@@ -44,6 +44,9 @@ class JournalGroup(TyperGroup):
         "edit",
         "delete",
         "share",
+        "followups",
+        "done",
+        "peer",
         "search",
         "export",
         "import",
@@ -53,6 +56,22 @@ class JournalGroup(TyperGroup):
         "encrypt",
         "path",
     )
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        # --db is the journal a whole run uses, and people type it where they think of
+        # it: `peerjournal log --db x.db` as well as `peerjournal --db x.db log`. Every
+        # command takes it, added here once rather than declared by each command.
+        for command in self.commands.values():
+            command.params.append(
+                TyperOption(
+                    param_decls=["--db"],
+                    metavar="PATH",
+                    help=DB_HELP,
+                    expose_value=False,
+                    callback=_db_after_command,
+                )
+            )
 
     def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         order = {name: place for place, name in enumerate(self.COMMAND_ORDER)}
@@ -74,6 +93,8 @@ class JournalGroup(TyperGroup):
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
+DB_HELP = "The journal file to use (or set PEERJOURNAL_DB). Default: see 'peerjournal path'."
+
 app = typer.Typer(
     name="peerjournal",
     cls=JournalGroup,
@@ -83,7 +104,9 @@ app = typer.Typer(
         "To reread the guide: peerjournal principles."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion: Tab completes commands, options,
+    # slugs and tags in bash, zsh and fish (the values come from cli/completion.py).
+    add_completion=True,
     # Tracebacks must never print local variables: they would hold journal text.
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -196,9 +219,7 @@ def root(
         typer.Option(
             "--db",
             metavar="PATH",
-            help=(
-                "The journal file to use (or set PEERJOURNAL_DB). Default: see 'peerjournal path'."
-            ),
+            help=DB_HELP,
         ),
     ] = None,
     version: Annotated[
@@ -212,13 +233,53 @@ def root(
     ] = False,
 ) -> None:
     """A private reflection journal for peer supporters."""
+    _choose_journal(ctx, db)
+
+
+def _choose_journal(ctx: typer.Context, db: str | None) -> None:
     from peerjournal import copies, encryption
 
-    ctx.obj = Settings(db=db)
+    ctx.find_root().obj = Settings(db=db)
     # A run starts with no connection left open by an earlier one in the same
     # process (tests run many): a file's header is read afresh only then.
     copies.dispose_engines()
     encryption.begin_run(db, ask_passphrase)
+
+
+def _db_after_command(ctx: typer.Context, _param: object, value: str | None) -> None:
+    """--db given after the command's name: the same choice, made a moment later.
+
+    The root's callback has run by now (with the --db before the command, if
+    any); nothing has opened a journal yet, so the choice is simply made again.
+    """
+    if value is None:
+        return
+    if ctx.resilient_parsing:
+        # Completing a word in the shell parses the line too: it must choose nothing,
+        # only note the journal for the completions that read it (the journal's tags).
+        from peerjournal.cli.completion import TYPED_DB
+
+        ctx.meta[TYPED_DB] = value
+        return
+    earlier = settings(ctx).db
+    if earlier is not None and earlier != value:
+        raise InvalidValue(f"--db is given twice ({earlier} and {value}); give it once.")
+    _choose_journal(ctx, value)
+
+
+def confirm(question: str, *, default: bool) -> bool:
+    """A yes-or-no question on stderr, wrapped like every other; Enter gives `default`.
+
+    Ctrl-C or Ctrl-D is typer.Abort, which the group turns into exit 130.
+    """
+    from peerjournal import render
+
+    choices = "[Y/n]:" if default else "[y/N]:"
+    shown = render.question_text(f"{question} {choices}")
+    answer: bool = typer.confirm(
+        shown, default=default, err=True, show_default=False, prompt_suffix=""
+    )
+    return answer
 
 
 def ask_passphrase(path: Path) -> str | None:

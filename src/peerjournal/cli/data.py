@@ -248,7 +248,9 @@ def forget_command(
             f"Clear the reflections, aliases and notes of {entries} from before {day}? "
             "Ratings are kept. This cannot be undone"
         )
-        if not typer.confirm(question, default=False, err=True):
+        from peerjournal.cli.app import confirm
+
+        if not confirm(question, default=False):
             render.notice("Nothing was changed.")
             return
     with writing(ctx) as journal:
@@ -277,8 +279,7 @@ def search_command(
             "-n",
             "--limit",
             metavar="N",
-            help="Show at most this many entries. [default: 20]",
-            show_default=False,
+            help="Show at most this many entries.",
         ),
     ] = 20,
     since: Since = None,

@@ -9,7 +9,7 @@ import typer
 
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
-from peerjournal.cli.app import app, guide_for_reading, location, reading, writing
+from peerjournal.cli.app import app, confirm, guide_for_reading, location, reading, writing
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
 from peerjournal.drafts import Draft
@@ -50,8 +50,7 @@ def list_command(
             "-n",
             "--number",
             metavar="N",
-            help="How many entries to show; 0 shows all. [default: 20]",
-            show_default=False,
+            help="How many entries to show; 0 shows all.",
         ),
     ] = 20,
     since: Since = None,
@@ -103,7 +102,7 @@ def delete_command(
             raise InvalidValue(f"To delete entry #{entry_id} without a terminal, add --yes.")
         render.notice(f"Entry #{entry_id}, {render.when_label(record.occurred_at)}.")
         try:
-            sure = typer.confirm(f"Delete entry #{entry_id} for good?", err=True)
+            sure = confirm(f"Delete entry #{entry_id} for good?", default=False)
         except typer.Abort:
             render.notice("Stopped. Nothing was deleted.")
             raise typer.Exit(EXIT_INTERRUPTED) from None

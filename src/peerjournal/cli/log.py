@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from peerjournal import drafts, render
-from peerjournal.cli import logflow
+from peerjournal.cli import completion, logflow
 from peerjournal.cli.app import app, location
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
@@ -95,6 +95,7 @@ def log_command(
             metavar="SLUG=N",
             help="Rate a principle 1-5, e.g. empathy=4 (repeat for each; a unique start "
             "of the slug is enough).",
+            autocompletion=completion.ratings,
         ),
     ] = None,
     feeling: Annotated[
@@ -105,7 +106,10 @@ def log_command(
         ),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option(metavar="TAG", help="A tag (repeat for more).")
+        list[str] | None,
+        typer.Option(
+            metavar="TAG", help="A tag (repeat for more).", autocompletion=completion.tags
+        ),
     ] = None,
     editor: Annotated[
         bool, typer.Option("--editor", help="Write the reflection in $VISUAL or $EDITOR.")

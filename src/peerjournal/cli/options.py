@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from peerjournal.cli import completion
 from peerjournal.errors import InvalidValue
 from peerjournal.records import FLAGS, EntryFilter, clean_peer, clean_tag, parse_flag
 
@@ -35,7 +36,13 @@ Until = Annotated[
 ]
 Tag = Annotated[
     str | None,
-    typer.Option("--tag", metavar="TAG", help="Only entries with this tag.", show_default=False),
+    typer.Option(
+        "--tag",
+        metavar="TAG",
+        help="Only entries with this tag.",
+        show_default=False,
+        autocompletion=completion.tags,
+    ),
 ]
 Flag = Annotated[
     str | None,
@@ -44,6 +51,7 @@ Flag = Annotated[
         metavar="FLAG",
         help=f"Only entries with this flag ({', '.join(FLAGS)}).",
         show_default=False,
+        autocompletion=completion.flags,
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print as JSON, for scripts.")]

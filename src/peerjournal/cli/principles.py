@@ -17,7 +17,8 @@ from typing import Annotated
 import typer
 
 from peerjournal import paths, render
-from peerjournal.cli.app import EXIT_USER_ERROR, app, guide_for_reading, location
+from peerjournal.cli import completion
+from peerjournal.cli.app import EXIT_USER_ERROR, app, confirm, guide_for_reading, location
 from peerjournal.cli.editor import open_in_editor
 from peerjournal.errors import GuideError, InvalidValue
 from peerjournal.principles import Guide, Principle, load_guide
@@ -37,6 +38,7 @@ def principles_command(
                 "'path' names the guide file in use; "
                 "'customize' copies the guide to your config folder and opens it to edit."
             ),
+            autocompletion=completion.principle_topics,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the guide as JSON.")] = False,
@@ -143,7 +145,7 @@ def _edit_until_it_loads(target: Path) -> None:
 
 def _reopen() -> bool:
     try:
-        return typer.confirm("Open it again to fix it?", default=True, err=True)
+        return confirm("Open it again to fix it?", default=True)
     except typer.Abort:
         # Ctrl-C or Ctrl-D here means "not now", not "undo": the file is already saved.
         return False

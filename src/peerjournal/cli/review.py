@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peerjournal import render
+from peerjournal.cli import completion
 from peerjournal.cli.app import app, guide_for_reading, reading
 from peerjournal.cli.data import Overwrite, output_to
 from peerjournal.cli.options import Tag, entry_filter
@@ -46,7 +47,7 @@ def review_command(
     ] = None,
     weeks: Annotated[
         int,
-        typer.Option("--weeks", metavar="N", help="How many weeks the trends cover (default 8)."),
+        typer.Option("--weeks", metavar="N", help="How many weeks the trends cover."),
     ] = 8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
     principle: Annotated[
@@ -55,6 +56,7 @@ def review_command(
             "--principle",
             metavar="SLUG",
             help="Show every rating of one principle this week, with its reflection.",
+            autocompletion=completion.principle_slugs,
         ),
     ] = None,
     markdown: Annotated[
