@@ -1000,7 +1000,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(summary)
     print(f"{runs} timed runs after {args.warmup} warm-up; medians compared; load at end: {load}")
     print()
-    checks.sort(key=lambda check: check.case)  # stable: each group keeps its order
+    # By group, timings before yes/no probes; otherwise in the order they were made.
+    checks.sort(key=lambda check: (check.case, check.subject is None))
     print(render_table(checks))
     missed = [c for c in checks if not c.passed]
     print()
