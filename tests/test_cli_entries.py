@@ -197,6 +197,7 @@ def test_edit_by_prompts_keeps_what_enter_keeps(
     monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
     answers = [
         "",  # when: keep
+        "4",  # feeling
         "phone",  # mode
         "-",  # minutes: clear
         "",  # peer: keep (none)
@@ -206,11 +207,11 @@ def test_edit_by_prompts_keeps_what_enter_keeps(
         "Felt steady.",
         "",  # so what: new text
         "",  # now what: keep (empty)
-        *[""] * 6,  # ratings: keep
+        "",  # no promise
+        "",  # no flag
+        "",  # the principles rated: keep (hope)
         "5",  # hope: 2 -> 5
-        "",  # trust
-        "",  # boundaries
-        "4",  # feeling
+        "",  # why a 5? no note
         "",  # tags: keep
         "",  # save
     ]

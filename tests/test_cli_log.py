@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import Result
 
 from peerjournal import drafts
 from peerjournal.errors import DatabaseError
@@ -17,6 +18,11 @@ HOSTILE = (
     "[bold]not bold[/] [/] [link=https://x]link[/link] \x1b[31mred\x1b[0m "
     "\x1b]0;title\x07 \x1b]8;;http://x\x1b\\click\x1b]8;;\x1b\\ bell\x07 nul\x00 \u202eevil"
 )
+
+
+def said(result: Result) -> str:
+    """What the command said on stderr, with the lines the terminal width wrapped joined."""
+    return " ".join(result.stderr.split())
 
 
 def entries(run: RunCli) -> list[dict[str, Any]]:
@@ -64,7 +70,7 @@ def test_a_unique_prefix_names_a_principle_and_unrated_ones_stay_unrated(run: Ru
     }
     assert saved["mode"] == "other"
     assert saved["what_happened"] == ""
-    assert "Lowest today: Mutual respect (2 of 5)" in result.stderr
+    assert said(result).count("Mutual respect came out lowest (2 of 5)") == 1
 
 
 def test_note_dash_reads_stdin_without_a_terminal(run: RunCli) -> None:
@@ -248,7 +254,10 @@ def guided(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
 
 
-SKIP_RATINGS = [""] * 9
+# The guided steps before the reflection: when, feeling, kind, minutes, alias.
+FACTS = ["", "", "", "", ""]
+# After it: no promise, no flag, no principle rated, no tag.
+AFTER = ["", "", "none", ""]
 
 
 def test_guided_privacy_guard_offers_to_rewrite_the_answer(
@@ -256,9 +265,9 @@ def test_guided_privacy_guard_offers_to_rewrite_the_answer(
 ) -> None:
     guided(monkeypatch)
     typed = [
-        "", "", "", "",  # when, mode, minutes, peer
+        *FACTS,
         "Write to sam@example.com", "", "", "",  # the reflection
-        *SKIP_RATINGS, "", "",  # ratings, feeling, tags
+        *AFTER,
         "e",  # edit the flagged answer
         "Wrote to them by email", "",
         "",  # save
@@ -273,7 +282,7 @@ def test_guided_privacy_guard_can_keep_the_answer(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "", "mail sam@example.com", "", "", "", *SKIP_RATINGS, "", "", "k", ""]
+    typed = [*FACTS, "mail sam@example.com", "", "", "", *AFTER, "k", ""]
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert entries(run)[0]["what_happened"] == "mail sam@example.com"
@@ -281,7 +290,8 @@ def test_guided_privacy_guard_can_keep_the_answer(
 
 def test_guided_flags_answer_their_steps(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "A note", "", "", "", *SKIP_RATINGS, "", "n"]
+    # when, minutes, alias; the reflection; the rest; do not save.
+    typed = ["", "", "", "A note", "", "", "", *AFTER, "n"]
     result = run("log", "--mode", "video", "--feeling", "2", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert "Kind of contact" not in result.stderr
@@ -296,7 +306,7 @@ def test_end_of_input_mid_flow_keeps_the_draft_and_exits_130(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     guided(monkeypatch)
-    result = run("log", input="\nphone\n25\n")
+    result = run("log", input="\n\nphone\n25\n")
     assert result.exit_code == 130, result.output
     assert "kept in" in result.stderr
     kept = drafts.load()
@@ -324,7 +334,7 @@ def test_every_command_explains_itself(run: RunCli, command: str) -> None:
 
 def test_the_summary_shows_typed_text_inert(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "", HOSTILE.replace("\x00", ""), "", "", "", *SKIP_RATINGS, "", "", ""]
+    typed = [*FACTS, HOSTILE.replace("\x00", ""), "", "", "", *AFTER, ""]
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     summary = result.stderr.split("Your entry")[1]
@@ -403,7 +413,7 @@ def test_bytes_that_are_not_text_are_refused_plainly(run: RunCli, args: list[str
 
 
 def test_a_typed_line_that_is_not_text_is_asked_again(journal_home: Path) -> None:
-    from peerjournal.cli.logflow import GuidedFlow
+    from peerjournal.cli.guided import GuidedFlow
     from peerjournal.drafts import Draft
     from peerjournal.principles import load_guide
 
@@ -444,7 +454,7 @@ def test_guided_log_without_a_usable_folder_shows_the_text_back(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
 ) -> None:
     guided(monkeypatch)
-    typed = ["", "", "", "", "words I must not lose", "", "", "", *SKIP_RATINGS, "", "", ""]
+    typed = [*FACTS, "words I must not lose", "", "", "", *AFTER, ""]
     result = run("log", input="\n".join(typed) + "\n")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -455,7 +465,7 @@ def test_stopping_without_a_usable_folder_shows_the_text_back(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
 ) -> None:
     guided(monkeypatch)
-    result = run("log", input="\n\n\n\nwords I must not lose\n")
+    result = run("log", input="\n\n\n\n\nwords I must not lose\n")
     assert result.exit_code == 130, result.output
     assert "Traceback" not in result.output
     assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
@@ -474,3 +484,250 @@ def test_stopping_at_the_resume_offer_says_the_draft_is_still_kept(
     assert "still kept" in result.stderr
     kept = drafts.load()
     assert kept is not None and kept.what_happened == "from last night"
+
+
+# --- flags, follow-ups and what a script is told ---------------------------------------
+
+
+def test_flags_follow_ups_and_notes_from_a_script(run: RunCli) -> None:
+    from datetime import date, timedelta
+
+    result = run(
+        "log", "--when", "2026-11-30 09:00", "--mode", "phone", "--minutes", "25",
+        "--note", "They asked for my number.", "--rate", "empathy=4",
+        "--rate", "boundaries=2:gave my number", "--flag", "boundary", "--flag", "Own story",
+        "--follow-up", "call back", "--due", "in 3 days",
+        "--follow-up", "send the leaflet", "--due", "none", "--no-input", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = json.loads(result.stdout)
+    assert saved["flags"] == ["boundary", "own-story"]
+    assert [(r["slug"], r["score"], r["note"]) for r in saved["ratings"]] == [
+        ("empathy", 4, None),
+        ("boundaries", 2, "gave my number"),
+    ]
+    assert [(f["text"], f["due"], f["done_at"]) for f in saved["follow_ups"]] == [
+        ("call back", (date.today() + timedelta(days=3)).isoformat(), None),
+        ("send the leaflet", None, None),
+    ]
+    assert (
+        "Saved entry #1 — Mon 30 Nov 2026 09:00 · phone · 25 min · 2 ratings · "
+        "flagged boundary, own-story · 2 follow-ups "
+    ) in said(result)
+
+
+def test_a_scripted_save_echoes_what_it_understood(run: RunCli) -> None:
+    result = run("log", "--when", "2026-11-30 09:00", "--note", "x", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert "Saved entry #1 — Mon 30 Nov 2026 09:00 · other · no ratings" in said(result)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ["--follow-up", "a", "--follow-up", "b", "--due", "friday"],
+            "are 2 --follow-up options but 1 --due",
+        ),
+        (
+            ["--follow-up", "a", "--due", "friday", "--due", "monday"],
+            "is 1 --follow-up but 2 --due",
+        ),
+        (["--due", "friday"], "give the --follow-up too"),
+        (["--follow-up", "a", "--due", "yesterday"], "--due 'yesterday'"),
+        (["--follow-up", " "], "needs a few words"),
+        (["--flag", "sad"], "not a flag"),
+    ],
+)
+def test_follow_ups_and_flags_that_do_not_fit_are_one_sentence(
+    run: RunCli, args: list[str], fragment: str
+) -> None:
+    result = run("log", "--note", "x", *args, "--no-input")
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert fragment in lines[0]
+    assert entries(run) == []
+
+
+def test_help_names_every_new_option(run: RunCli) -> None:
+    result = run("log", "--help")
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.stdout.split())
+    for option in ("--flag", "--follow-up", "--due", "SLUG=N[:NOTE]", "own-story"):
+        assert option in shown, option
+
+
+def test_the_privacy_guard_reads_notes_and_follow_ups_and_names_the_entry(run: RunCli) -> None:
+    run("log", "--note", "first", "--no-input")
+    result = run(
+        "log", "--note", "ok", "--rate", "empathy=2:Maria cried",
+        "--follow-up", "email sam@example.com", "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = said(result)
+    assert "(your note on Empathy): »Maria« cried" in text
+    assert "(a follow-up): email »sam@example.com«" in text
+    assert "you can change those words with: peerjournal edit 2" in text
+    assert "edit ID" not in text
+    refused = run("log", "--note", "ok", "--follow-up", "ring 555-123-4567", "--strict-privacy")
+    assert refused.exit_code == 1, refused.output
+    assert "Not saved" in refused.stderr
+    assert len(entries(run)) == 2
+
+
+# --- drafts that cannot be used, and text from the editor -----------------------------
+
+
+@pytest.mark.parametrize(
+    "change", [{"minutes": -5}, {"feeling": 9}, {"ratings": {"empathy": 7}}, {"mode": "pigeon"}]
+)
+def test_a_draft_with_values_out_of_range_is_moved_aside_once(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path, change: dict[str, Any]
+) -> None:
+    data = json.loads(drafts.Draft(what_happened="my words", peer="R.").to_json())
+    (journal_home / "draft.json").write_text(json.dumps({**data, **change}), encoding="utf-8")
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    assert "Traceback" not in result.output
+    assert "holds an answer that cannot be saved as it is" in said(result)
+    assert "my words" not in result.output and "R." not in result.stderr.split("moved to")[0]
+    aside = list(journal_home.glob("draft-unreadable-*.json"))
+    assert len(aside) == 1 and "my words" in aside[0].read_text(encoding="utf-8")
+    assert not (journal_home / "draft.json").exists()
+    again = run("log", input="")
+    assert "cannot be saved" not in again.stderr
+
+
+def test_enter_then_ctrl_c_keeps_no_draft_and_says_so(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="\n\n\n")
+    assert result.exit_code == 130, result.output
+    assert "Nothing was typed, so there is nothing to keep." in result.stderr
+    assert "kept in" not in result.stderr
+    assert list(journal_home.glob("draft*")) == []
+
+
+def stopping_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
+    """An $EDITOR that saves `body` under the first heading, then is stopped by a signal."""
+    script = tmp_path / "stopped_editor.py"
+    script.write_text(
+        "import os, pathlib, signal, sys\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "heading = '# What happened?\\n'\n"
+        f"p.write_text(p.read_text().replace(heading, heading + {body!r} + '\\n', 1))\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+
+
+def test_text_typed_in_a_stopped_editor_is_kept_and_offered_back(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    stopping_editor(tmp_path, monkeypatch, "Words I wrote in the editor.")
+    result = run("log", "--editor", "--mode", "phone", "--no-input")
+    assert result.exit_code == 130, result.output
+    assert f"kept in {journal_home / 'draft.json'}" in said(result)
+    kept = drafts.load()
+    assert kept is not None
+    assert (kept.what_happened, kept.mode) == ("Words I wrote in the editor.", "phone")
+    assert not (journal_home / "reflection.txt").exists()
+
+    guided(monkeypatch)
+    offered = run("log", input="")
+    assert "You have an unfinished entry" in offered.stderr
+    assert "Words I wrote in the editor." in offered.stderr
+
+
+def test_text_left_by_a_killed_editor_is_offered_by_the_next_log(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    from peerjournal.cli import logflow
+
+    # What a log killed while the editor was open leaves behind: the editor's file alone.
+    template = logflow.editor_template(drafts.Draft())
+    (journal_home / "reflection.txt").write_text(
+        template.replace("# What happened?\n", "# What happened?\nAll of it, kept.\n"),
+        encoding="utf-8",
+    )
+    guided(monkeypatch)
+    result = run("log", input="")
+    assert result.exit_code == 130, result.output
+    text = said(result)
+    assert "The reflection you were writing in your editor last time is kept in" in text
+    assert "You have an unfinished entry" in text and "All of it, kept." in text
+    kept = drafts.load()
+    assert kept is not None and kept.what_happened == "All of it, kept."
+    assert not (journal_home / "reflection.txt").exists()
+
+
+def test_the_next_editor_never_writes_over_text_left_behind(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    from peerjournal.cli import logflow
+
+    drafts.save(drafts.Draft(what_happened="an older draft"))
+    template = logflow.editor_template(drafts.Draft())
+    (journal_home / "reflection.txt").write_text(
+        template.replace("# What happened?\n", "# What happened?\nLeft behind.\n"),
+        encoding="utf-8",
+    )
+    write_editor(tmp_path, monkeypatch, "# What happened?\nA new one.\n")
+    result = run("log", "--editor", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert entries(run)[0]["what_happened"] == "A new one."
+    kept = [drafts.load(path) for path in journal_home.glob("draft*.json")]
+    assert sorted(d.what_happened for d in kept if d is not None) == [
+        "Left behind.",
+        "an older draft",
+    ]
+
+
+def test_guided_privacy_guard_brings_back_a_promise_and_a_note_to_change(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    guided(monkeypatch)
+    typed = [
+        *FACTS,
+        "We talked.", "", "", "",  # the reflection
+        "email sam@example.com", "", "",  # a promise, no day, nothing else
+        "",  # no flag
+        "empathy", "2", "Maria cried",  # one rating, and its why
+        "",  # tags
+        "e", "email them",  # the promise, changed
+        "e", "they cried",  # the note, changed
+        "",  # save
+    ]  # fmt: skip
+    result = run("log", input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    text = said(result)
+    assert "(a follow-up): email »sam@example.com«" in text
+    assert "(your note on Empathy): »Maria« cried" in text
+    saved = entries(run)[0]
+    assert [f["text"] for f in saved["follow_ups"]] == ["email them"]
+    assert [(r["slug"], r["note"]) for r in saved["ratings"]] == [("empathy", "they cried")]
+
+
+def test_an_edit_stopped_in_the_editor_keeps_the_words_for_the_next_edit(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    run("log", "--note", "the first words", "--no-input")
+    stopping_editor(tmp_path, monkeypatch, "Better words.")
+    stopped = run("edit", "1", "--editor")
+    assert stopped.exit_code == 130, stopped.output
+    assert "entry #1 was not changed" in said(stopped)
+    assert entries(run)[0]["what_happened"] == "the first words"
+    assert not (journal_home / "reflection-edit-1.txt").exists()
+
+    script = tmp_path / "keep.py"  # an editor that keeps what it is given
+    script.write_text("import sys\n", encoding="utf-8")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    again = run("edit", "1", "--editor")
+    assert again.exit_code == 0, again.output
+    assert "Starting from the unsaved changes" in said(again)
+    assert entries(run)[0]["what_happened"].startswith("Better words.")

@@ -131,11 +131,11 @@ def test_no_passphrase_away_from_a_terminal_is_a_plain_error(
     for command in (["list"], ["review"], ["search", "sleep"], ["backup"]):
         result = run(*command)
         assert result.exit_code == 1, result.output
-        assert "is encrypted and no passphrase was given" in result.stderr
+        assert "cannot be opened without a passphrase" in result.stderr
         assert "PEERJOURNAL_PASSPHRASE" in result.stderr
     result = run("log", "--note", "words", "--no-input")
     assert result.exit_code == 1, result.output
-    assert "no passphrase was given" in result.stderr
+    assert "cannot be opened without a passphrase" in result.stderr
 
 
 def test_a_draft_of_an_encrypted_journal_is_not_in_plain_text(
@@ -143,8 +143,8 @@ def test_a_draft_of_an_encrypted_journal_is_not_in_plain_text(
 ) -> None:
     encrypted_journal(run, monkeypatch)
     monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
-    # when, kind, minutes, peer, then the first reflection answer; input ends there.
-    result = run("log", input=f"\nphone\n20\n\nShe told me about the {MARKER} again\n")
+    # when, feeling, kind, minutes, peer, then the first reflection answer; input ends there.
+    result = run("log", input=f"\n\nphone\n20\n\nShe told me about the {MARKER} again\n")
     assert result.exit_code == 130, result.output
     assert "draft.db" in result.stderr
 
@@ -217,7 +217,7 @@ def test_an_encrypted_backup_restored_into_a_plain_journal_names_the_backup(
 
     refused = run("restore", str(tmp_path / "copy.db"))
     assert refused.exit_code == 1, refused.output
-    assert f"{tmp_path / 'copy.db'} is encrypted" in refused.stderr
+    assert f"{tmp_path / 'copy.db'} cannot be opened without a passphrase" in refused.stderr
     assert ".restore-" not in refused.stderr
 
     monkeypatch.setenv(encryption.ENV_PASSPHRASE, PASSPHRASE)
@@ -304,7 +304,7 @@ def test_an_encrypted_journal_without_sqlcipher_says_how_to_install_it(
     monkeypatch.setattr(encryption, "available", lambda: False)
     result = run("list")
     assert result.exit_code == 1, result.output
-    assert "is encrypted" in result.stderr
+    assert "is not a plain journal" in result.stderr
     assert "pip install 'peerjournal[encrypted]'" in result.stderr
 
 
@@ -388,3 +388,99 @@ def test_reading_the_guide_never_asks_for_the_passphrase(
     assert result.exit_code == 0, result.output
     assert "Empathy" in result.stdout
     assert "passphrase" not in result.output
+
+
+def damage(journal: Path, how: str) -> None:
+    """A plain journal's start overwritten with zeros, or the whole file random bytes."""
+    if how == "zeroed header":
+        with journal.open("r+b") as handle:
+            handle.write(bytes(16))
+    else:
+        journal.write_bytes(os.urandom(journal.stat().st_size))
+
+
+@pytest.mark.parametrize("how", ["zeroed header", "random bytes"])
+def test_a_damaged_plain_journal_is_never_said_to_be_encrypted_and_a_backup_restores_over_it(
+    run: RunCli, journal_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    log(run, "A good day to have a backup")
+    assert run("backup", str(tmp_path / "good.db")).exit_code == 0
+    log(run, "Written after the backup")
+    copies.dispose_engines()
+    journal = journal_home / "journal.db"
+    damage(journal, how)
+
+    def never_asked(path: Path) -> str:
+        raise AssertionError(f"asked for a passphrase for {path}")
+
+    # As on a terminal: a question would be asked if anything wanted a passphrase.
+    monkeypatch.setattr(sys.modules["peerjournal.cli.app"], "ask_passphrase", never_asked)
+    if how == "zeroed header":
+        result = run("list")
+        assert result.exit_code == 1, result.output
+        assert "cannot be read" in result.stderr and "restore" in result.stderr
+        assert "encrypted" not in result.stderr
+        assert "passphrase" not in result.stderr
+    damaged = journal.read_bytes()
+
+    restored = run("restore", str(tmp_path / "good.db"))
+    assert restored.exit_code == 0, restored.output
+    assert [e["what_happened"] for e in entries(run)] == ["A good day to have a backup"]
+    # The damaged file is kept byte for byte, in case something can be saved from it.
+    (kept,) = journal_home.glob("journal.before-restore.*.db")
+    assert kept.read_bytes() == damaged
+
+
+def test_random_bytes_are_called_encrypted_or_damaged_never_only_encrypted(
+    run: RunCli, journal_home: Path
+) -> None:
+    log(run, "Soon to be overwritten")
+    copies.dispose_engines()
+    damage(journal_home / "journal.db", "random bytes")
+    result = run("list")
+    assert result.exit_code == 1, result.output
+    said = result.stderr.replace("\n", " ")
+    assert "damaged" in said and "peerjournal restore" in said
+    assert "is encrypted" not in said
+
+
+def test_a_passphrase_typed_in_another_unicode_form_opens_the_journal(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
+) -> None:
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", "café señal über")
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert composed != decomposed
+    log(run, f"Locked with accents {MARKER}")
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, decomposed)
+    assert run("encrypt").exit_code == 0
+    for typed in (composed, decomposed):
+        monkeypatch.setenv(encryption.ENV_PASSPHRASE, typed)
+        found = entries(run)
+        assert found[0]["what_happened"] == f"Locked with accents {MARKER}"
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, "cafe senal uber")
+    assert run("list").exit_code == 1
+
+
+def test_a_journal_an_older_version_locked_with_a_decomposed_passphrase_still_opens(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "café au lait")
+    plain, locked = tmp_path / "old.db", tmp_path / "locked.db"
+    assert run("--db", str(plain), "log", "--note", MARKER, "--no-input").exit_code == 0
+    copies.dispose_engines()
+    # As an older version did: SQLCipher keyed with the passphrase exactly as typed.
+    conn = encryption.driver().connect(str(plain))
+    conn.execute("ATTACH DATABASE ? AS locked KEY ?", (str(locked), decomposed))
+    conn.execute("SELECT sqlcipher_export('locked')")
+    conn.execute("PRAGMA locked.user_version = 0")
+    conn.commit()
+    conn.close()
+    monkeypatch.setenv(encryption.ENV_PASSPHRASE, decomposed)
+    result = run("--db", str(locked), "list", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["what_happened"] == MARKER
+    assert run("--db", str(locked), "log", "--note", "more", "--no-input").exit_code == 0

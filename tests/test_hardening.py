@@ -111,7 +111,7 @@ def test_two_writers_at_once_both_finish_with_nothing_lost(journal_home: Path) -
 def test_a_huge_guide_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     path.write_bytes(b"#" * (MAX_GUIDE_BYTES + 1))
-    with pytest.raises(GuideError, match="larger than a guide can be"):
+    with pytest.raises(GuideError, match="reads at most 1,000,000 bytes"):
         parse_guide(path)
 
 
@@ -270,3 +270,216 @@ def test_any_reflection_is_stored_exactly_and_shown_inert(run: RunCli, note: str
         assert screen.exit_code == 0, screen.output
         raw_controls = [c for c in screen.stdout if unicodedata.category(c) == "Cc" and c != "\n"]
         assert raw_controls == [], args
+
+
+# What an older version let in through an import: an OSC 52 clipboard write, a screen
+# clear, Rich markup, a bell, a carriage return and a C1 control sequence introducer.
+OSC52 = "\x1b]52;c;SGk=\x07"
+STORED_BY_AN_OLD_VERSION = {
+    "mode": f"{OSC52}[bold]phone[/]",
+    "peer": "R\x1b[2J.",
+    "what_happened": f"rang back {OSC52} about\rthe \x9b31mvisit",
+    "tag": "warm\x1b[31mline",
+    "note": '=HYPERLINK("http://x")',
+}
+
+
+def raw_controls(text: str) -> list[str]:
+    """Control characters a terminal would obey (a CSV row's own CR LF ending aside)."""
+    # A pseudo-terminal writes each newline as CR LF, so a CSV row ends in CR CR LF there.
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+    return [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+
+
+def old_hostile_entry(run: RunCli, journal_home: Path) -> None:
+    result = run(
+        "log",
+        "--note",
+        "rang back",
+        "--peer",
+        "R.",
+        "--rate",
+        "empathy=4:fine",
+        "--tag",
+        "warmline",
+        "--no-input",
+    )
+    assert result.exit_code == 0, result.output
+    values = STORED_BY_AN_OLD_VERSION
+    conn = sqlite3.connect(journal_home / "journal.db")
+    with conn:
+        conn.execute(
+            "UPDATE entry SET mode = ?, peer = ?, what_happened = ?, shared = 1",
+            (values["mode"], values["peer"], values["what_happened"]),
+        )
+        conn.execute("UPDATE tag SET name = ?", (values["tag"],))
+        conn.execute("UPDATE rating SET note = ?", (values["note"],))
+    conn.close()
+
+
+def test_control_characters_stored_by_an_old_version_never_reach_the_terminal(
+    run: RunCli, journal_home: Path
+) -> None:
+    old_hostile_entry(run, journal_home)
+    for args in (
+        ["list"],
+        ["show", "1"],
+        ["search", "visit"],
+        ["review", "--markdown", "-", "--with-ratings"],
+        ["export", "--format", "markdown"],
+        ["list", "--json"],
+        ["export"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert raw_controls(result.stdout) == [], args
+        assert raw_controls(result.stderr) == [], args
+        assert "\x9b" not in result.stdout and "\u009b" not in result.stdout, args
+    shown = run("show", "1").stdout
+    # Rich markup in stored text is shown as written, never applied.
+    assert "[bold]phone[/]" in shown
+
+
+@pytest.mark.pty
+def test_a_csv_export_on_a_terminal_shows_control_characters_as_escapes(
+    run: RunCli, journal_home: Path
+) -> None:
+    import pexpect
+
+    old_hostile_entry(run, journal_home)
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "peerjournal", "export", "--format", "csv"],
+        env=env,
+        encoding="utf-8",
+        codec_errors="surrogateescape",
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = child.before or ""
+    assert child.exitstatus == 0, screen
+    assert "rang back" in screen
+    assert raw_controls(screen) == []
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_guarded_and_read_back_exactly(
+    run: RunCli, tmp_path: Path, journal_home: Path
+) -> None:
+    texts = ["=1+1", "+SUM(A1)", "-2", "@cmd", "'=quoted", "''", "'plain", "\tTAB", "ok"]
+    for number, text in enumerate(texts):
+        result = run(
+            "log",
+            "--note",
+            f"call {number}",
+            "--peer",
+            text.strip() or "x",
+            "--rate",
+            f"empathy=4:{text}",
+            "--no-input",
+        )
+        assert result.exit_code == 0, result.output
+    exported = tmp_path / "journal.csv"
+    assert run("export", "--format", "csv", "-o", str(exported)).exit_code == 0
+    import csv
+
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "@", "\t")]
+    assert not [c for c in cells if c[:1] == "-" and not c.lstrip("-").isdigit()]
+
+    before = run("list", "--json", "-n", "0").stdout
+    other = tmp_path / "other.db"
+    result = run("--db", str(other), "import", str(exported))
+    assert result.exit_code == 0, result.output
+    after = json.loads(run("--db", str(other), "list", "--json", "-n", "0").stdout)
+    notes = sorted(r["note"] for e in after for r in e["ratings"])
+    assert notes == sorted(t.strip() for t in texts)
+    peers = sorted(e["peer"] for e in after)
+    assert peers == sorted(e["peer"] for e in json.loads(before))
+
+
+def read_only_runner(folder: Path) -> Any:
+    """A way to run peerjournal with `folder` read-only: a read-only mount of it in a
+    mount namespace of its own when the tests run as root (whom permissions do not stop),
+    or permissions alone otherwise."""
+    import shutil
+
+    def as_user(args: list[str]) -> list[str]:
+        return args
+
+    if os.geteuid() != 0:
+        for path in folder.rglob("*"):
+            path.chmod(0o400 if path.is_file() else 0o500)
+        folder.chmod(0o500)
+        return as_user
+    unshare = shutil.which("unshare")
+    probe = subprocess.run(
+        [unshare or "unshare", "-m", "sh", "-c", f"mount --bind '{folder}' '{folder}'"],
+        capture_output=True,
+        check=False,
+    )
+    if unshare is None or probe.returncode != 0:
+        pytest.skip("a read-only place needs a user that permissions stop, or a mount")
+
+    def mounted(args: list[str]) -> list[str]:
+        quoted = " ".join(f"'{a}'" for a in args)
+        script = (
+            f"mount --bind '{folder}' '{folder}' && "
+            f"mount -o remount,ro,bind '{folder}' && exec {quoted}"
+        )
+        return [unshare, "-m", "sh", "-c", script]
+
+    return mounted
+
+
+def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    from peerjournal import copies
+
+    assert run("log", "--note", "Words on a read-only drive", "--no-input").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert (
+        run("--db", str(elsewhere / "other.db"), "log", "--note", "x", "--no-input").exit_code == 0
+    )
+    assert (
+        run("--db", str(elsewhere / "other.db"), "backup", str(elsewhere / "b.db")).exit_code == 0
+    )
+    copies.dispose_engines()
+    before = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())
+    command = read_only_runner(journal_home)
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home)}
+
+    def peerjournal(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = command([sys.executable, "-m", "peerjournal", *args])
+        return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
+
+    for args, shows in (
+        (["list"], "Words on a read-only drive"),
+        (["show", "1"], "Words on a read-only drive"),
+        (["export"], "Words on a read-only drive"),
+        (["search", "drive"], "read-only"),
+        (["backup", str(elsewhere / "copy.db")], str(elsewhere / "copy.db")),
+    ):
+        done = peerjournal(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert shows in done.stdout, args
+    assert (elsewhere / "copy.db").stat().st_size > 0
+
+    for args, says in (
+        (["restore", str(elsewhere / "b.db")], "journal was left untouched"),
+        (["log", "--note", "more", "--no-input"], "read-only"),
+        (["backup"], "cannot be written there"),
+    ):
+        done = peerjournal(*args)
+        assert done.returncode == 1, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert says in done.stderr.replace("\n", " "), args
+    if os.geteuid() != 0:
+        for path in [journal_home, *journal_home.rglob("*")]:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+    after = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())
+    assert [name for name, _ in after if name != "draft.json"] == [name for name, _ in before]

@@ -4,7 +4,10 @@ journal, compaction, and the copies kept before an upgrade or a restore.
 Everything here goes through SQLite's own backup API or plain file
 operations on the standard library's connection (SQLCipher's for an
 encrypted journal), never the ORM: a backup must be consistent while
-another peerjournal writes, and cheap to start.
+another peerjournal writes, and cheap to start. Each new copy takes a name
+of its own, created exclusively (`-2` when two land in the same second),
+so one copy never replaces another; `housekeeping` says how long each kind
+is kept and cleans up after a command that was stopped.
 """
 
 from __future__ import annotations
@@ -13,19 +16,47 @@ import os
 import shutil
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from peerjournal import db, encryption
-from peerjournal.db import BUSY_TIMEOUT_MS
+from peerjournal import db, encryption, housekeeping, paths
 from peerjournal.encryption import errors as driver_errors
 from peerjournal.errors import DatabaseError
-from peerjournal.paths import create_private_file, ensure_private_dir, wipe_file
-
-# --- backup and restore --------------------------------------------------------
+from peerjournal.housekeeping import PLAIN_LABEL, KeptCopy, hidden_name, plain_copies
+from peerjournal.paths import create_new_private_file, create_private_file, wipe_file
 
 KEEP_BACKUPS = 10
+
+
+def _stamp() -> str:
+    return housekeeping.now().strftime("%Y%m%dT%H%M%SZ")
+
+
+def _claim(folder: Path, stem: str, suffix: str) -> Path:
+    """A new, empty, private file named `stem` + `suffix` in `folder`, created exclusively:
+    `stem-2` + `suffix` (and so on) when the name is taken, never the same file twice."""
+    number = 1
+    while True:
+        name = stem if number == 1 else f"{stem}-{number}"
+        target = folder / f"{name}{suffix}"
+        try:
+            create_new_private_file(target)
+        except FileExistsError:
+            number += 1
+            continue
+        return target
+
+
+def _fresh_hidden(path: Path, kind: str) -> Path:
+    """`housekeeping.hidden_name`, created empty and private; a file of that name (of a
+    process long gone with the same number) is replaced."""
+    hidden = hidden_name(path, kind)
+    hidden.unlink(missing_ok=True)
+    create_new_private_file(hidden)
+    return hidden
+
+
+# --- backup and restore --------------------------------------------------------
 
 
 def backup(source: Path, dest: Path | None = None) -> Path:
@@ -39,26 +70,36 @@ def backup(source: Path, dest: Path | None = None) -> Path:
     if not db.exists(source):
         raise DatabaseError(f"There is no journal at {source} yet, so there is nothing to back up.")
     db.inspect_file(source)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%S.%fZ")
-    timestamped = f"{source.stem}-{stamp}{source.suffix or '.db'}"
+    stamp = housekeeping.now().strftime("%Y-%m-%dT%H%M%S.%fZ")
+    stem, suffix = f"{source.stem}-{stamp}", source.suffix or ".db"
     prune_folder: Path | None = None
-    if dest is None:
-        from peerjournal.paths import data_dir
-
-        folder = ensure_private_dir(data_dir() / "backups")
-        target = folder / timestamped
-        prune_folder = folder
-    elif dest.is_dir():
-        target = dest / timestamped
-    else:
-        target = dest
-    if target.exists():
-        raise DatabaseError(f"{target} already exists; choose another name for the backup.")
-    if not target.parent.is_dir():
-        raise DatabaseError(f"The folder {target.parent} does not exist; create it first.")
-    _copy(source, target)
+    try:
+        if dest is None:
+            folder = paths.ensure_private_dir(paths.data_dir() / "backups")
+            target = _claim(folder, stem, suffix)
+            prune_folder = folder
+        elif dest.is_dir():
+            target = _claim(dest, stem, suffix)
+        else:
+            if not dest.parent.is_dir():
+                raise DatabaseError(f"The folder {dest.parent} does not exist; create it first.")
+            target = dest
+            create_new_private_file(target)
+    except FileExistsError:
+        raise DatabaseError(f"{dest} already exists; choose another name for the backup.") from None
+    except OSError as exc:
+        where = "a folder or a new file name" if dest is None else "another folder or file name"
+        raise DatabaseError(
+            f"The backup cannot be written there ({exc.strerror or exc}); give "
+            f"{where}, for example: peerjournal backup /media/usb-stick/"
+        ) from None
+    try:
+        _copy(source, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     if prune_folder is not None:
-        _prune_backups(prune_folder, f"{source.stem}-", source.suffix or ".db")
+        _prune_backups(prune_folder, f"{source.stem}-", suffix)
     return target
 
 
@@ -71,41 +112,59 @@ def _prune_backups(folder: Path, prefix: str, suffix: str) -> None:
 
 @dataclass(frozen=True)
 class Restored:
-    """What `restore` did: the schema version it brought back and where the old journal went."""
+    """What `restore` did: the schema version it brought back, where the old journal went,
+    and whether a journal that was encrypted is now plain (its passphrase was not given)."""
 
     version: int
     kept: Path | None
+    unlocked: bool = False
 
 
-def restore(live: Path, source: Path) -> Restored:
-    """Replace the journal at `live` with the backup `source`, keeping the replaced one.
+def restore(location: db.Location, source: Path) -> Restored:
+    """Replace the journal at `location` with the backup `source`, keeping the replaced one.
 
     The backup is copied and checked first (an SQLite file that passes
     `PRAGMA integrity_check`, a peerjournal schema no newer than this
-    program); only then is the journal touched.
+    program); only then is the journal touched. The journal being replaced
+    may be damaged, so its passphrase is never asked for: an encrypted one
+    stays encrypted when the passphrase of this run (or PEERJOURNAL_PASSPHRASE)
+    opens it, and is otherwise replaced by the backup as it is (`unlocked`).
     """
-    db.key_for(live)  # an encrypted journal: check the passphrase before anything else
+    live = location.path
     if not source.is_file():
         raise DatabaseError(f"There is no file {source} to restore from.")
-    if source.resolve() == live.resolve():
+    if db.exists(live) and source.resolve() == live.resolve():
         raise DatabaseError(f"{source} is the journal itself; choose a backup file to restore.")
+    _refuse_export(source)
     # An encrypted backup: ask for (or refuse) the passphrase naming the backup,
     # not the temporary copy it is checked in.
     db.key_for(source)
-    ensure_private_dir(live.parent)
-    staged = live.with_name(f".{live.name}.restore-{os.getpid()}")
-    locked = live.with_name(f".{live.name}.restore-locked-{os.getpid()}")
-    staged.unlink(missing_ok=True)
-    create_private_file(staged)
+    if not live.parent.is_dir():
+        db.ready_folder(location)
+    try:
+        staged = _fresh_hidden(live, "restore")
+    except OSError as exc:
+        raise DatabaseError(
+            f"Nothing can be written in {live.parent} ({exc.strerror or exc}), so the backup "
+            "was not restored and your journal was left untouched. Restore it somewhere you can "
+            "write, with --db."
+        ) from None
+    locked = hidden_name(live, "restore-locked")
+    unlocked = False
     try:
         with source.open("rb") as reading, staged.open("wb") as writing:
             shutil.copyfileobj(reading, writing)
         version = _check_backup(staged, source)
         ready = staged
         if encryption.looks_encrypted(live) and not encryption.looks_encrypted(staged):
-            # An encrypted journal stays encrypted, whatever backup it is restored from.
-            _export_encrypted(staged, locked, encryption.passphrase(live))
-            ready = locked
+            # An encrypted journal stays encrypted, whatever backup it is restored from,
+            # when its passphrase is at hand.
+            key = encryption.offered_passphrase(live)
+            if key is not None:
+                _export_encrypted(staged, locked, key)
+                ready = locked
+            else:
+                unlocked = True
         # Connections this process holds would keep reading the old pages.
         dispose_engines()
         kept = _keep_replaced(live) if db.exists(live) else None
@@ -114,7 +173,24 @@ def restore(live: Path, source: Path) -> Restored:
         staged.unlink(missing_ok=True)
         locked.unlink(missing_ok=True)
         encryption.forget_files()
-    return Restored(version, kept)
+    return Restored(version, kept, unlocked)
+
+
+def _refuse_export(source: Path) -> None:
+    """An export given to `restore` is named as one: it goes back in with `import`."""
+    with suppress(OSError), source.open("rb") as handle:
+        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    first_line = start.split(b"\n", 1)[0]
+    if start.startswith(b"{"):
+        kind = "JSON"
+    elif b"," in first_line and (b"occurred_at" in first_line or b"mode" in first_line):
+        kind = "CSV"
+    else:
+        return
+    raise DatabaseError(
+        f"{source} is a {kind} export, not a backup: bring its entries back with "
+        f"'peerjournal import {source}'. Your journal was left untouched."
+    )
 
 
 def dispose_engines() -> None:
@@ -166,19 +242,21 @@ def _check_backup(staged: Path, source: Path) -> int:
 
 
 def _keep_replaced(live: Path) -> Path:
-    """Keep the journal about to be replaced, even when it is damaged."""
-    try:
-        return keep_copy(live, "before-restore")
-    except _not_copyable():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        kept = live.with_name(f"{live.stem}.before-restore.{stamp}{live.suffix or '.db'}")
-        for suffix in ("", "-wal"):
-            found = Path(f"{live}{suffix}")
-            if found.exists():
-                copy = Path(f"{kept}{suffix}")
-                create_private_file(copy)
-                shutil.copyfile(found, copy)
-        return kept
+    """Keep the journal about to be replaced, even when it is damaged or its passphrase is
+    not at hand (then byte for byte)."""
+    if not encryption.looks_encrypted(live) or encryption.offered_passphrase(live):
+        try:
+            return keep_copy(live, "before-restore")
+        except _not_copyable():
+            pass
+    kept = _claim(live.parent, f"{live.stem}.before-restore.{_stamp()}", live.suffix or ".db")
+    shutil.copyfile(live, kept)
+    wal = Path(f"{live}-wal")
+    if wal.exists():
+        copy = Path(f"{kept}-wal")
+        create_private_file(copy)
+        shutil.copyfile(wal, copy)
+    return kept
 
 
 def _not_copyable() -> tuple[type[Exception], ...]:
@@ -212,20 +290,17 @@ def _replace(staged: Path, live: Path) -> None:
 def _copy(source: Path, target: Path, *, fresh: bool = True) -> None:
     """Copy through SQLite's backup API: a consistent snapshot even while others write.
 
-    A fresh target is written under a temporary name and renamed when
-    complete, in rollback-journal mode so that the copy is one
-    self-contained file.
+    A fresh target is written under a temporary name and renamed over it
+    (the caller has claimed the name) when complete, in rollback-journal
+    mode so that the copy is one self-contained file.
     """
-    writing = target.with_name(f".{target.name}.partial-{os.getpid()}") if fresh else target
-    if fresh:
-        writing.unlink(missing_ok=True)
-        create_private_file(writing)
-    timeout = BUSY_TIMEOUT_MS / 1000
+    writing = _fresh_hidden(target, "partial") if fresh else target
+    timeout = db.BUSY_TIMEOUT_MS / 1000
     key = db.key_for(source)
     # A new copy is locked like its source; a journal written over keeps its own lock.
     target_key = key if fresh else db.key_for(target)
     try:
-        src = db.open_connection(source, key, timeout=timeout, pragmas=False)
+        src = db.open_connection(source, key, readonly=True, timeout=timeout, pragmas=False)
         try:
             dst = db.open_connection(writing, target_key, timeout=timeout, pragmas=False)
             try:
@@ -244,15 +319,29 @@ def _copy(source: Path, target: Path, *, fresh: bool = True) -> None:
             writing.unlink(missing_ok=True)
 
 
+def keep_copy(path: Path, label: str) -> Path:
+    """A consistent copy of the live database beside it, 0600, under a name of its own,
+    kept housekeeping.KEEP_DAYS days."""
+    target = _claim(path.parent, f"{path.stem}.{label}.{_stamp()}", path.suffix or ".db")
+    try:
+        _copy(path, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
 # --- encrypting a plain journal ------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Encrypted:
-    """What `encrypt` did: the journal now encrypted, and the plain copy if it was kept."""
+    """What `encrypt` did: the journal now encrypted, the plain copy if it was kept, and the
+    copies the program keeps that are still plain (made before: backups, before-restore)."""
 
     path: Path
     kept_plain: Path | None
+    still_plain: tuple[KeptCopy, ...] = ()
 
 
 def encrypt(path: Path, passphrase: str, *, keep_plain: bool = False) -> Encrypted:
@@ -261,27 +350,31 @@ def encrypt(path: Path, passphrase: str, *, keep_plain: bool = False) -> Encrypt
     An encrypted copy is written beside the journal and verified (opened with
     the passphrase, `PRAGMA integrity_check`, the same number of rows in every
     table) while the plain journal is held against writers. Only then does
-    the copy take the journal's place. The plain file is then overwritten with
-    zeros and removed (`paths.wipe_file`), or kept (0600) with `keep_plain`.
+    the copy take the journal's place. The plain file, kept under a hidden
+    name until then, is then overwritten with zeros and removed
+    (`paths.wipe_file`), or kept (0600) with `keep_plain`. Stopped at any
+    moment, the journal is whole (plain or encrypted) and the next run wipes
+    a plain file left behind (`tidy`).
     """
     if encryption.looks_encrypted(path):
         raise DatabaseError(f"The journal {path} is already encrypted.")
+    passphrase = encryption.normalised(passphrase)
     encryption.driver()
     dispose_engines()
-    copy = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
-    timeout = BUSY_TIMEOUT_MS / 1000
+    copy = hidden_name(path, "encrypting")
+    plain = hidden_name(path, PLAIN_LABEL)
+    timeout = db.BUSY_TIMEOUT_MS / 1000
     guard = encryption.driver().connect(str(path), timeout=timeout, isolation_level=None)
     try:
         _hold_alone(guard, path)
         _export_encrypted(path, copy, passphrase)
         _verify_copy(guard, copy, passphrase, path)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        plain = path.with_name(f"{path.stem}.plain-{stamp}{path.suffix or '.db'}")
         # A second name for the plain file first, so that it outlives the swap.
+        plain.unlink(missing_ok=True)
         try:
             os.link(path, plain)
         except OSError:  # a file system without hard links
-            create_private_file(plain)
+            create_new_private_file(plain)
             shutil.copyfile(path, plain)
         copy.replace(path)
         for suffix in ("-wal", "-shm"):
@@ -291,10 +384,13 @@ def encrypt(path: Path, passphrase: str, *, keep_plain: bool = False) -> Encrypt
         copy.unlink(missing_ok=True)
         encryption.forget_files()
     plain.chmod(0o600)
+    still_plain = tuple(plain_copies(path))
     if keep_plain:
-        return Encrypted(path, plain)
+        kept = _claim(path.parent, f"{path.stem}.{PLAIN_LABEL}-{_stamp()}", path.suffix or ".db")
+        plain.replace(kept)
+        return Encrypted(path, kept, still_plain)
     wipe_file(plain)
-    return Encrypted(path, None)
+    return Encrypted(path, None, still_plain)
 
 
 def _hold_alone(guard: Any, path: Path) -> None:
@@ -319,10 +415,11 @@ def _hold_alone(guard: Any, path: Path) -> None:
 def _export_encrypted(plain: Path, target: Path, passphrase: str) -> None:
     """Write an encrypted copy of the plain database `plain` at `target` (SQLCipher's export)."""
     target.unlink(missing_ok=True)
-    create_private_file(target)
-    conn = encryption.driver().connect(str(plain), timeout=BUSY_TIMEOUT_MS / 1000)
+    create_new_private_file(target)
+    conn = encryption.driver().connect(str(plain), timeout=db.BUSY_TIMEOUT_MS / 1000)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), passphrase))
         conn.execute("SELECT sqlcipher_export('encrypted')")
         version = int(conn.execute("PRAGMA main.user_version").fetchone()[0])
@@ -359,41 +456,36 @@ def _verify_copy(plain: Any, copy: Path, passphrase: str, path: Path) -> None:
         conn.close()
 
 
-def compact(path: Path) -> None:
-    """Rewrite the journal file so that removed words do not linger in its free pages.
+# --- forgetting -------------------------------------------------------------------------------
 
-    Best effort: when another program holds the journal the file is left as
-    it is (the words are already gone from every table and from search).
+
+def compact(path: Path, *, unfinished_only: bool = False) -> bool:
+    """Rewrite the journal file so that removed words do not linger in its free pages or in
+    its write-ahead log; False when another program holding the journal kept that from
+    finishing within the busy timeout (the words are gone from every table and from search,
+    but their old pages stay in the file until it lets go).
     """
     if not path.exists():
-        return
+        return True
     dispose_engines()
-    timeout = BUSY_TIMEOUT_MS / 1000
+    timeout = db.BUSY_TIMEOUT_MS / 1000
     conn = db.open_connection(path, db.key_for(path), timeout=timeout, isolation_level=None)
     try:
+        # `unfinished_only`: a compaction that did not finish left free pages or a log behind.
+        free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if unfinished_only and not free and not _has_log(path):
+            return True
         conn.execute("VACUUM")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     except driver_errors("OperationalError"):
-        pass
+        return False
     finally:
         conn.close()
+    return not busy
 
 
-def keep_copy(path: Path, label: str) -> Path:
-    """A consistent copy of the live database beside it, 0600, through SQLite's backup API."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.{label}.{stamp}{path.suffix or '.db'}")
-    create_private_file(target)
-    key = db.key_for(path)
-    source = db.open_connection(path, key, pragmas=False)
+def _has_log(path: Path) -> bool:
     try:
-        dest = db.open_connection(target, key, pragmas=False)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
-    with suppress(FileNotFoundError):
-        target.chmod(0o600)
-    return target
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False

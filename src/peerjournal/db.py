@@ -125,9 +125,16 @@ def open_connection(
     (`query_only`); the file itself is opened read-only (`mode=ro`) only when
     it cannot be written, for a journal on a read-only drive: a read-only
     handle on a journal that others are writing can fail with I/O errors.
+    There, with no write-ahead log beside the file, SQLite is also told that
+    nobody changes it (`immutable`): it cannot make its shared-memory file in
+    a folder it cannot write, and would otherwise refuse to read at all.
     """
     uri = readonly and not _writable(path)
-    target = f"{path.resolve().as_uri()}?mode=ro" if uri else str(path)
+    target = str(path)
+    if uri:
+        target = f"{path.resolve().as_uri()}?mode=ro"
+        if not Path(f"{path}-wal").exists():
+            target += "&immutable=1"
     if key is None:
         conn = sqlite3.connect(target, uri=uri, timeout=timeout, **options)
     else:
@@ -137,12 +144,15 @@ def open_connection(
             raise encryption.WrongPassphrase(path, what)
     if statement_tracer is not None:
         conn.set_trace_callback(statement_tracer)
-    if pragmas:
-        try:
+    try:
+        # Sorting, indexing and VACUUM in memory on every connection, never a plain copy
+        # of the words in /tmp (outside the data folder, and outside an encrypted drive).
+        conn.execute("PRAGMA temp_store = MEMORY")
+        if pragmas:
             _configure(conn, readonly=readonly)
-        except BaseException:
-            conn.close()
-            raise
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -154,8 +164,6 @@ def _writable(path: Path) -> bool:
 def _configure(conn: Any, *, readonly: bool) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    # Sorting and VACUUM in memory, never a plain copy of the words in /tmp.
-    conn.execute("PRAGMA temp_store = MEMORY")
     if readonly:
         conn.execute("PRAGMA query_only = ON")
         return
@@ -164,6 +172,20 @@ def _configure(conn: Any, *, readonly: bool) -> None:
     # Deleted or overwritten text is zeroed, not left in free pages: `delete`
     # and `forget` must really remove words (many builds leave this off).
     conn.execute("PRAGMA secure_delete = ON")
+
+
+def checkpoint(path: Path) -> bool:
+    """Fold the write-ahead log into the journal file and empty it, so that pages changed
+    by the last commit (words removed) leave no earlier version beside the file; False when
+    a reader still holding an older snapshot kept it from finishing."""
+    conn = open_connection(path, key_for(path), isolation_level=None)
+    try:
+        busy, _log, _moved = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except encryption.errors("OperationalError"):
+        return False
+    finally:
+        conn.close()
+    return not busy
 
 
 def key_for(path: Path) -> str | None:
@@ -260,6 +282,12 @@ def unusable(path: Path, reason: str) -> DatabaseError:
             f"The journal {path} could not be saved because the disk is full. "
             "Free some space and try again."
         )
+    if path.exists() and not _writable(path):
+        return DatabaseError(
+            f"The journal {path} cannot be changed: the file or its folder is read-only (a "
+            "drive mounted read-only?). Reading it still works: list, export, and backup to "
+            "another place."
+        )
     return DatabaseError(
         f"The journal {path} could not be used ({reason}). "
         "Check the file and its folder, or restore a backup with 'peerjournal restore FILE'."
@@ -275,20 +303,10 @@ def prepare_new(location: Location) -> bool:
     not meant to be. Only the platform's own data folder is created.
     """
     path = location.path
-    if path.is_dir():
-        raise DatabaseError(
-            f"{path} is a folder, not a journal file. Give a file name, for example "
-            f"--db {path / paths.DB_FILENAME}"
-        )
-    if exists(path):
+    if exists(path) and not path.is_dir():
         return False
-    if location.chosen and not path.parent.is_dir():
-        raise DatabaseError(
-            f"The folder {path.parent} does not exist, so no journal was started there "
-            "(is the drive connected?). Create the folder first, or choose another place."
-        )
+    ready_folder(location)
     try:
-        paths.ensure_private_dir(path.parent)
         paths.create_private_file(path)
     except OSError as exc:
         raise DatabaseError(
@@ -296,6 +314,32 @@ def prepare_new(location: Location) -> bool:
             "Choose another place with --db or PEERJOURNAL_HOME."
         ) from None
     return True
+
+
+def ready_folder(location: Location) -> None:
+    """Make sure the journal's folder is there (0700) before a journal file is written in it.
+
+    Only the platform's own data folder is created; one the user chose must
+    exist already (see prepare_new).
+    """
+    path = location.path
+    if path.is_dir():
+        raise DatabaseError(
+            f"{path} is a folder, not a journal file. Give a file name, for example "
+            f"--db {path / paths.DB_FILENAME}"
+        )
+    if location.chosen and not path.parent.is_dir():
+        raise DatabaseError(
+            f"The folder {path.parent} does not exist, so no journal was started there "
+            "(is the drive connected?). Create the folder first, or choose another place."
+        )
+    try:
+        paths.ensure_private_dir(path.parent)
+    except OSError as exc:
+        raise DatabaseError(
+            f"The journal cannot be created at {path} ({exc.strerror or exc}). "
+            "Choose another place with --db or PEERJOURNAL_HOME."
+        ) from None
 
 
 # --- full-text search (SQLite FTS5) ------------------------------------------------------
@@ -383,3 +427,53 @@ def fill_search(execute: Callable[[str], object]) -> None:
 def scrub_search(execute: Callable[[str], object]) -> None:
     """Merge the search index so text removed from entries leaves its old segments too."""
     execute(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')")
+
+
+# --- forgetting ----------------------------------------------------------------------------
+#
+# The statements `forget` runs, on the journal (through the write side's
+# transaction) and on every copy the program keeps (copies.forget_in_copies),
+# so that one rule says what "the words" are.
+
+# Entries before a day (the one parameter) that still hold any words: text, alias, notes,
+# follow-ups or old wordings.
+FORGETTABLE = """e.local_date < ? AND (
+    e.what_happened != '' OR e.so_what != '' OR e.now_what != '' OR e.peer IS NOT NULL
+    OR EXISTS (SELECT 1 FROM rating r WHERE r.entry_id = e.id AND r.note IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM follow_up f WHERE f.entry_id = e.id AND f.text != '')
+    OR EXISTS (SELECT 1 FROM entry_edit x WHERE x.entry_id = e.id))"""
+
+
+def clear_words_before(conn: Any, before: str) -> int:
+    """Clear the words of every entry from before the day `before` (ISO), in the open
+    transaction of `conn`; return how many entries held any.
+
+    Cleared: the three reflections, the peer alias (initials and nicknames can
+    still point at a person), every rating's note, the follow-ups' words and the
+    edit history (it holds the earlier wordings). Kept: the date, kind of
+    contact, minutes, feeling, tags, flags, every rating's score and principle,
+    and whether follow-ups were kept. The search index follows through its
+    triggers, then is merged so that no old segment keeps a word.
+    """
+    count = int(
+        conn.execute(f"SELECT count(*) FROM entry e WHERE {FORGETTABLE}", (before,)).fetchone()[0]
+    )
+    if not count:
+        return 0
+    older = "SELECT id FROM entry WHERE local_date < ?"
+    conn.execute(f"DELETE FROM entry_edit WHERE entry_id IN ({older})", (before,))
+    conn.execute(
+        f"UPDATE rating SET note = NULL WHERE note IS NOT NULL AND entry_id IN ({older})",
+        (before,),
+    )
+    conn.execute(
+        f"UPDATE follow_up SET text = '' WHERE text != '' AND entry_id IN ({older})", (before,)
+    )
+    conn.execute(
+        "UPDATE entry SET what_happened = '', so_what = '', now_what = '', peer = NULL"
+        " WHERE local_date < ? AND (what_happened != '' OR so_what != '' OR now_what != ''"
+        " OR peer IS NOT NULL)",
+        (before,),
+    )
+    scrub_search(conn.execute)
+    return count

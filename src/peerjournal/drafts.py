@@ -16,12 +16,23 @@ from typing import Any
 
 from peerjournal import encryption, paths
 from peerjournal.errors import InvalidValue, PeerJournalError
-from peerjournal.records import FollowUp, follow_up_as_dict, follow_up_from_dict
+from peerjournal.records import (
+    MAX_NOTE,
+    FollowUp,
+    NewEntry,
+    Rating,
+    checked_text,
+    follow_up_as_dict,
+    follow_up_from_dict,
+)
 
 DRAFT_FILENAME = "draft.json"
 SEALED_FILENAME = "draft.db"
 # Version 2 added rating notes, flags and follow-ups; a version 1 draft reads without them.
 FORMAT_VERSION = 2
+# The most of a draft file that is read: the longest entry, in the widest UTF-8 and escaped
+# as JSON, fits many times over. Anything larger was not written by peerjournal.
+MAX_DRAFT_BYTES = 8 * 1024 * 1024
 
 
 class DraftUnreadable(PeerJournalError):
@@ -81,6 +92,29 @@ class Draft:
             sorted(self.tags),
             sorted(self.flags),
             [(f.id, f.text, f.due, f.due_time) for f in self.follow_ups],
+        )
+
+    def check(self) -> None:
+        """InvalidValue when an answer breaks a rule every entry obeys.
+
+        A draft may have been changed by hand, or kept by an older version: it is
+        held to the same rules as the entry it will become, before any question.
+        """
+        for note in self.notes.values():
+            checked_text(note, "A note", limit=MAX_NOTE)
+        NewEntry(
+            occurred_at=self.occurred_at or self.started_at,
+            mode=self.mode or "other",
+            minutes=self.minutes,
+            peer=self.peer,
+            what_happened=self.what_happened,
+            so_what=self.so_what,
+            now_what=self.now_what,
+            feeling=self.feeling,
+            ratings=tuple(Rating(slug, slug, score) for slug, score in self.ratings.items()),
+            tags=tuple(self.tags),
+            flags=tuple(self.flags),
+            follow_ups=tuple(self.follow_ups),
         )
 
     def mark_done(self, step: str) -> None:
@@ -203,22 +237,36 @@ def load(path: Path | None = None) -> Draft | None:
         if encryption.looks_encrypted(path):
             text = encryption.read_sealed(path)
         else:
-            text = path.read_text(encoding="utf-8")
+            text = paths.read_file(path, limit=MAX_DRAFT_BYTES).decode("utf-8")
     except (FileNotFoundError, NotADirectoryError):
         # No draft there (or no folder at all, when the data folder is taken by a file).
         return None
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, paths.UnreadableFile):
         text = ""
     try:
-        return Draft.from_json(text)
+        draft = Draft.from_json(text)
     except (ValueError, TypeError, KeyError):
-        aside = path.with_name(
-            f"draft-unreadable-{datetime.now(UTC):%Y%m%dT%H%M%S}{path.suffix or '.json'}"
-        )
-        path.replace(aside)
+        aside = _move_aside(path)
         raise DraftUnreadable(
             f"An unfinished entry could not be read; it was moved to {aside} so you can look at it."
         ) from None
+    try:
+        draft.check()
+    except InvalidValue:
+        aside = _move_aside(path)
+        raise DraftUnreadable(
+            "An unfinished entry holds an answer that cannot be saved as it is, so it was "
+            f"moved to {aside}, where you can look at it and copy out what you wrote."
+        ) from None
+    return draft
+
+
+def _move_aside(path: Path) -> Path:
+    """Move an unusable draft out of the way, never over another one."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    aside = path.with_name(f"draft-unreadable-{stamp}{path.suffix or '.json'}")
+    path.replace(aside)
+    return aside
 
 
 def save(draft: Draft, path: Path | None = None) -> Path:
@@ -257,7 +305,11 @@ def seal_plain_drafts() -> list[Path]:
         target = plain.with_suffix(".db")
         if target.exists():
             continue
-        encryption.write_sealed(target, plain.read_text(encoding="utf-8", errors="replace"), key)
+        try:
+            text = paths.read_file(plain, limit=MAX_DRAFT_BYTES).decode("utf-8", errors="replace")
+        except (OSError, paths.UnreadableFile):
+            continue  # not a draft this program wrote; `log` moves it aside when it meets it
+        encryption.write_sealed(target, text, key)
         paths.wipe_file(plain)
         sealed.append(target)
     return sealed

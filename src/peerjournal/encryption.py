@@ -4,8 +4,19 @@ How a journal is known to be encrypted: by its file alone, so that a copy, a
 backup or a moved journal needs no marker kept somewhere else. A plain SQLite
 file starts with the 16 bytes "SQLite format 3\\0". An SQLCipher file starts
 with a random salt instead, and like every SQLite file it is made of whole
-pages (512 bytes at the very least). A file without the plain header that is
-not made of whole pages is neither: it is damaged, and is refused as such.
+pages (512 bytes at the very least); everything after the salt looks random.
+A file without the plain header that is not made of whole pages is neither:
+it is damaged. So is one whose first bytes are zeros (no salt is), or whose
+header still reads as a plain SQLite header past its first 16 bytes (the
+payload fractions every SQLite file carries at bytes 21 to 23): a plain
+journal whose start was overwritten. A file of nothing but random bytes
+cannot be told from an encrypted one without its passphrase, so what is said
+about it names both, and `restore` never needs the passphrase of the
+journal it replaces.
+
+A passphrase is used in Unicode's composed form (NFC): the same words typed
+on another keyboard or system open the same journal. A journal locked by an
+older version with the passphrase exactly as typed still opens with it.
 
 One passphrase serves the whole run: the journal, its backups and its drafts
 are all locked with it. It comes from PEERJOURNAL_PASSPHRASE or, on a
@@ -19,6 +30,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,18 +40,22 @@ from peerjournal.errors import DatabaseError
 ENV_PASSPHRASE = "PEERJOURNAL_PASSPHRASE"
 PLAIN_HEADER = b"SQLite format 3\x00"
 SMALLEST_PAGE = 512
+# Bytes 21 to 23 of every plain SQLite file: the payload fractions, fixed at 64, 32 and 32.
+_PLAIN_FRACTIONS = (slice(21, 24), b"\x40\x20\x20")
+DAMAGED_HINT = "restore a backup with 'peerjournal restore FILE'"
 INSTALL_HINT = "pip install 'peerjournal[encrypted]'"
 
 Asker = Callable[[Path], "str | None"]
 
 
 class PassphraseNeeded(DatabaseError):
-    """An encrypted file was met and no passphrase was given."""
+    """A file that is not plain SQLite was met and no passphrase was given."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"The journal {path} is encrypted and no passphrase was given. "
-            f"Set {ENV_PASSPHRASE}, or run peerjournal in a terminal to type it."
+            f"{path} cannot be opened without a passphrase: if you locked it with "
+            f"'peerjournal encrypt', set {ENV_PASSPHRASE} or run peerjournal in a terminal to "
+            f"type it; if you never did, the file is damaged: {DAMAGED_HINT}."
         )
 
 
@@ -57,11 +73,16 @@ class EncryptionUnavailable(DatabaseError):
     """SQLCipher (the optional `sqlcipher3` package) is not installed."""
 
     def __init__(self, path: Path | None = None) -> None:
-        what = f"The journal {path} is encrypted, and this" if path else "This"
-        super().__init__(
-            f"{what} peerjournal was installed without encryption support. "
-            f"Add it with: {INSTALL_HINT}"
-        )
+        if path is None:
+            text = "This peerjournal was installed without encryption support. Add it with: "
+            text += f"{INSTALL_HINT}"
+        else:
+            text = (
+                f"{path} is not a plain journal: if you locked it with 'peerjournal encrypt', "
+                f"this peerjournal needs encryption support ({INSTALL_HINT}); if you never "
+                f"did, the file is damaged: {DAMAGED_HINT}."
+            )
+        super().__init__(text)
 
 
 class _Run:
@@ -93,7 +114,7 @@ def forget_passphrase() -> None:
 
 def use_passphrase(passphrase: str) -> None:
     """Hold `passphrase` for the rest of the run (after `encrypt` has set it)."""
-    _run.passphrase = passphrase
+    _run.passphrase = normalised(passphrase)
 
 
 def looks_encrypted(path: Path) -> bool:
@@ -117,11 +138,24 @@ def looks_encrypted(path: Path) -> bool:
             found = False  # new (SQLite writes it plain), or damaged
         else:
             with path.open("rb") as handle:
-                found = handle.read(len(PLAIN_HEADER)) != PLAIN_HEADER
+                found = _salted(handle.read(100))
     except OSError:
         return False
     _run.kinds[key] = found
     return found
+
+
+def _salted(head: bytes) -> bool:
+    """Whether a file's first bytes can be an SQLCipher salt and the page after it."""
+    fractions, fixed = _PLAIN_FRACTIONS
+    if head.startswith(PLAIN_HEADER) or head[fractions] == fixed:
+        return False  # plain, or plain with its first bytes overwritten
+    return head[:16] != bytes(16)  # zeros are no salt: the start was wiped
+
+
+def normalised(secret: str) -> str:
+    """A passphrase as it locks and opens files: Unicode's composed form (NFC)."""
+    return unicodedata.normalize("NFC", secret)
 
 
 def forget_files() -> None:
@@ -168,20 +202,45 @@ def passphrase(path: Path) -> str:
             given = _run.asker(path) or None
         if given is None:
             raise PassphraseNeeded(path)
+        # Checked against the file it is for: the journal, or the backup being restored
+        # over a journal that may be damaged.
         journal = journal_path()
-        if journal is not None and looks_encrypted(journal):
-            _check(journal, given)
+        checked = path if looks_encrypted(path) else journal
+        if checked is not None and looks_encrypted(checked):
+            given = _fitting(checked, given)
+        else:
+            given = normalised(given)
         _run.passphrase = given
     return _run.passphrase
 
 
-def _check(path: Path, secret: str) -> None:
-    conn = connect(f"{path.resolve().as_uri()}?mode=ro", secret, uri=True)
+def offered_passphrase(path: Path) -> str | None:
+    """The passphrase of this run, or PEERJOURNAL_PASSPHRASE, if it opens `path`; never asks.
+
+    For `restore`, which must not need the passphrase of a journal it replaces
+    (that journal may be damaged), but keeps an encrypted one locked when it can.
+    """
+    given = _run.passphrase or os.environ.get(ENV_PASSPHRASE) or None
+    if given is None or not available() or not looks_encrypted(path):
+        return None
+    refused: tuple[type[Exception], ...] = (WrongPassphrase, *errors())
     try:
-        if not opens(conn):
-            raise WrongPassphrase(path)
-    finally:
-        conn.close()
+        return _fitting(path, given)
+    except refused:
+        return None
+
+
+def _fitting(path: Path, given: str) -> str:
+    """The form of `given` that opens `path`: composed (NFC), or as typed for a journal an
+    older version locked with it so; WrongPassphrase if neither does."""
+    for secret in dict.fromkeys((normalised(given), given)):
+        conn = connect(f"{path.resolve().as_uri()}?mode=ro", secret, uri=True)
+        try:
+            if opens(conn):
+                return secret
+        finally:
+            conn.close()
+    raise WrongPassphrase(path)
 
 
 def available() -> bool:

@@ -4,18 +4,25 @@ Every export streams: entries come from the read side CHUNK at a time, each
 chunk's ratings, tags, flags, follow-ups and edits with one query apiece,
 and are written out before the next chunk is read, so memory stays flat
 however long the journal. Read side only: no ORM.
+
+Text is written so that nothing in it acts: JSON escapes every character a
+terminal could obey (output.json_text); Markdown, written to be read, shows
+control characters as visible escapes; a CSV cell that a spreadsheet would
+run as a formula (`=HYPERLINK(...)`) starts with an apostrophe, which the
+importer takes away again, and on a terminal its control characters are
+shown as escapes too. A CSV file keeps every other character exactly.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from peerjournal import db
-from peerjournal.output import json_text
+from peerjournal.output import inert, json_text
 from peerjournal.queries import EVERYTHING, Reader
 from peerjournal.records import (
     REFLECTION_PROMPTS,
@@ -55,6 +62,34 @@ CSV_BASE_COLUMNS = (
     "flags",
 )
 CSV_NOTE_PREFIX = "note: "
+# The cells of a row that hold words someone wrote (or a value an old version stored as is).
+_CSV_TEXT_COLUMNS = frozenset(("mode", "peer", "what_happened", "so_what", "now_what", "tags"))
+# What makes a spreadsheet read a cell as a formula: these first characters (a tab or a
+# carriage return too, which some spreadsheets skip before looking).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_GUARD = "'"
+
+
+def csv_text_columns(columns: Iterable[str]) -> list[str]:
+    """The columns of a CSV that hold text someone wrote: guarded on export, unguarded on import."""
+    return [c for c in columns if c in _CSV_TEXT_COLUMNS or c.startswith(CSV_NOTE_PREFIX)]
+
+
+def _is_guarded(cell: str) -> bool:
+    return cell[:1] == _CSV_GUARD and (cell[1:2] == _CSV_GUARD or cell[1:2] in _FORMULA_START)
+
+
+def csv_guarded(text: str) -> str:
+    """A text cell a spreadsheet shows and never runs: an apostrophe before a formula's first
+    character, and before an apostrophe the importer would otherwise take away."""
+    if text[:1] in _FORMULA_START or _is_guarded(text):
+        return _CSV_GUARD + text
+    return text
+
+
+def csv_unguarded(cell: str) -> str:
+    """The text of a cell as `csv_guarded` had it (a cell typed into a sheet is kept as is)."""
+    return cell[1:] if _is_guarded(cell) else cell
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -124,7 +159,7 @@ def export_json(reader: Reader, out: TextIO, where: EntryFilter = EVERYTHING) ->
         out.write(f"  {json.dumps(key)}: {json.dumps(value)},\n")
     out.write('  "entries": [')
     count = 0
-    for chunk in reader.chunks(where):
+    for chunk in reader.chunks(where, whole=True):
         edits = reader.edits([entry.id for entry in chunk])
         for entry in chunk:
             out.write(",\n" if count else "\n")
@@ -151,20 +186,26 @@ def export_csv(
     out: TextIO,
     where: EntryFilter = EVERYTHING,
     guide_order: Sequence[str] = (),
+    *,
+    to_terminal: bool = False,
 ) -> int:
     """Write one row per entry, a score column per principle, for spreadsheets.
 
     Rating notes get a `note: SLUG` column only for principles that have
     any, so the sheet stays narrow. The edit history, follow-ups and
-    intentions are not in the CSV: JSON is the complete format.
+    intentions are not in the CSV: JSON is the complete format. Text cells
+    are guarded against formulas; `to_terminal` also shows their control
+    characters as escapes.
     """
     slugs = reader.rated_slugs(where, guide_order)
     with_notes = reader.slugs_with_notes(where)
     note_columns = [f"{CSV_NOTE_PREFIX}{slug}" for slug in slugs if slug in with_notes]
-    writer = csv.DictWriter(out, fieldnames=[*CSV_BASE_COLUMNS, *slugs, *note_columns])
+    fieldnames = [*CSV_BASE_COLUMNS, *slugs, *note_columns]
+    text_columns = csv_text_columns(fieldnames)
+    writer = csv.DictWriter(out, fieldnames=fieldnames)
     writer.writeheader()
     count = 0
-    for chunk in reader.chunks(where):
+    for chunk in reader.chunks(where, whole=True):
         for entry in chunk:
             item = export_item(entry)
             row: dict[str, Any] = {
@@ -181,6 +222,10 @@ def export_csv(
                 row[rating.slug] = rating.score
                 if rating.note:
                     row[f"{CSV_NOTE_PREFIX}{rating.slug}"] = rating.note
+            for key in text_columns:
+                if row.get(key):
+                    cell = csv_guarded(row[key])
+                    row[key] = inert(cell) if to_terminal else cell
             writer.writerow(row)
             count += 1
     return count
@@ -190,13 +235,19 @@ def export_markdown(reader: Reader, out: TextIO, where: EntryFilter = EVERYTHING
     """Write the journal as readable Markdown, a section per entry, oldest first."""
     out.write("# My peer support journal\n")
     count = 0
-    for chunk in reader.chunks(where):
+    for chunk in reader.chunks(where, whole=True):
         for entry in chunk:
-            out.write("\n" + _markdown_entry(entry))
+            out.write("\n" + _readable(_markdown_entry(entry)))
             count += 1
     if not count:
         out.write("\nNo entries.\n")
     return count
+
+
+def _readable(text: str) -> str:
+    """Markdown as it is read: Windows line ends as plain ones, every other control character
+    shown as a visible escape, never obeyed by the terminal it is printed on."""
+    return inert(text.replace("\r\n", "\n"))
 
 
 def _markdown_entry(entry: Entry) -> str:

@@ -25,11 +25,20 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from peerjournal import paths
 from peerjournal.errors import InvalidValue, PeerJournalError
-from peerjournal.exporting import CSV_BASE_COLUMNS, CSV_NOTE_PREFIX, FORMAT_NAME, FORMAT_VERSION
+from peerjournal.exporting import (
+    CSV_BASE_COLUMNS,
+    CSV_NOTE_PREFIX,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    csv_text_columns,
+    csv_unguarded,
+)
 from peerjournal.journal import ImportedEntry, Journal
 from peerjournal.records import (
     MAX_PRINCIPLE_NAME,
+    MAX_REFLECTION,
     RATED_SLUG,
     Intention,
     NewEntry,
@@ -41,7 +50,13 @@ from peerjournal.records import (
 )
 
 Progress = Callable[[int], None]
-LONGEST_CSV_CELL = 2**31 - 1
+# No cell holds more than a reflection can (the csv module counts characters).
+LONGEST_CSV_CELL = MAX_REFLECTION
+# A line of a CSV file, in bytes: a whole row of the longest entry fits several times over.
+LONGEST_CSV_LINE = 8 * 1024 * 1024
+# One entry of a JSON export, in characters: the longest entry with a long edit history
+# fits many times over. A larger one was not written by peerjournal.
+LONGEST_RECORD = 32 * 1024 * 1024
 
 
 class MalformedImport(PeerJournalError):
@@ -75,26 +90,45 @@ def import_file(
     *,
     names: Mapping[str, str] | None = None,
     on_progress: Progress = _no_progress,
+    handle: IO[bytes] | None = None,
 ) -> ImportReport:
     """Add the entries of a peerjournal JSON export or CSV file that the journal lacks.
 
     `names` gives principle names for a CSV (which stores only slugs); a slug
     it lacks keeps the slug as its name. `on_progress` hears how many bytes of
-    the file have been read.
+    the file have been read. `handle`, from `open_import`, is the file already
+    opened (so that a file that cannot be imported is refused before a journal
+    is started for it).
     """
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InvalidValue(f"{path} cannot be read ({exc.strerror}).") from None
-    with handle:
-        first = handle.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-        handle.seek(0)
+    with handle or open_import(path) as opened:
+        first = opened.read(64)
+        opened.seek(0)
+        if first.startswith(PLAIN_JOURNAL):
+            raise InvalidValue(
+                f"{path} is a journal file (a backup), not an export: bring it back with "
+                f"'peerjournal restore {path}'."
+            )
         importer = _Importer(journal)
-        if first.startswith(b"{"):
-            _import_json(importer, path, handle, on_progress)
+        if first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            _import_json(importer, path, opened, on_progress)
         else:
-            _import_csv(importer, path, handle, names or {}, on_progress)
+            _import_csv(importer, path, opened, names or {}, on_progress)
     return importer.report
+
+
+PLAIN_JOURNAL = b"SQLite format 3\x00"
+
+
+def open_import(path: Path) -> IO[bytes]:
+    """The file to import, opened to read: an ordinary file, or one plain sentence why not."""
+    try:
+        return paths.open_file(path)
+    except FileNotFoundError:
+        raise InvalidValue(f"There is no file {path} to import.") from None
+    except IsADirectoryError:
+        raise InvalidValue(f"{path} is a folder; give the export file inside it.") from None
+    except OSError as exc:
+        raise InvalidValue(f"{path} cannot be read ({exc.strerror or exc}).") from None
 
 
 class _Importer:
@@ -455,6 +489,11 @@ class _JsonStream:
         self.lines_before += self.buffer.count("\n", 0, self.pos)
         self.buffer = self.buffer[self.pos :] + text
         self.pos = 0
+        if len(self.buffer) > LONGEST_RECORD:
+            raise _BrokenJson(
+                self.line,
+                f"one value runs past {LONGEST_RECORD:,} characters, longer than any entry can be",
+            )
         self.progress(self.bytes_read)
         if not raw:
             self.eof = True
@@ -542,10 +581,16 @@ def _import_csv(
     progress: Progress,
 ) -> None:
     read = 0
+    number = 0  # of the line being read
 
     def lines() -> Iterator[str]:
-        nonlocal read
-        for number, raw in enumerate(handle, start=1):
+        nonlocal read, number
+        while raw := handle.readline(LONGEST_CSV_LINE + 1):
+            number += 1
+            if len(raw) > LONGEST_CSV_LINE:
+                raise MalformedImport(
+                    path, f"line {number}", "it is longer than any row of an export can be"
+                )
             read += len(raw)
             if number % 200 == 0:
                 progress(read)
@@ -555,16 +600,25 @@ def _import_csv(
                 raise MalformedImport(path, f"line {number}", "it is not UTF-8 text") from None
             yield text.removeprefix("\ufeff") if number == 1 else text
 
-    # The csv module stops at cells of 128 KiB; a long reflection is longer than that.
-    csv.field_size_limit(max(csv.field_size_limit(), LONGEST_CSV_CELL))
+    # The csv module's limit is for the whole process: set for this import, then put back.
+    limit = csv.field_size_limit(LONGEST_CSV_CELL)
     reader = csv.DictReader(lines())
     try:
         header = reader.fieldnames or []
         for row in _csv_entries(reader, path, header, names):
             importer.entry(row, f"line {reader.line_num}")
     except csv.Error as exc:
-        where = f"line {reader.line_num}"
+        where = f"line {number}"
+        if "field larger than field limit" in str(exc):
+            raise MalformedImport(
+                path,
+                where,
+                f"a cell holds more than {LONGEST_CSV_CELL:,} characters, "
+                "longer than any reflection can be",
+            ) from None
         raise MalformedImport(path, where, f"the CSV is broken ({exc})") from None
+    finally:
+        csv.field_size_limit(limit)
     progress(read)
 
 
@@ -640,6 +694,9 @@ def _entry_from_csv(
     row: Mapping[str | None, str | None], principles: Sequence[str], names: Mapping[str, str]
 ) -> ImportedEntry:
     cell = {key: (value or "") for key, value in row.items() if key is not None}
+    # Text cells were guarded on export so that a spreadsheet does not run them as formulas.
+    for key in csv_text_columns(cell):
+        cell[key] = csv_unguarded(cell[key])
     occurred_at, offset = _csv_moment(cell)
     shared = _YES.get(cell.get("shared", "").strip().lower())
     if shared is None:

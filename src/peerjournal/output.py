@@ -72,12 +72,20 @@ def refuse_own_file(target: Path, journal: Path) -> None:
         )
         or (data / "backups") in real.parents
         or (real.parent == data and real.name.startswith(("draft", "reflection.txt")))
+        or _same_file(real, live)  # a second name (a hard link) for the journal
     )
     if own:
         raise InvalidValue(
             f"{target} is one of peerjournal's own files (your journal, a copy of it, a backup "
             "or a draft); write to a file somewhere else."
         )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.samefile(other)
+    except OSError:
+        return False
 
 
 @contextmanager

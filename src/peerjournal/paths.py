@@ -1,10 +1,24 @@
-"""Where the journal, the guide and the config live (platformdirs, overridable by env)."""
+"""Where the journal, the guide and the config live (platformdirs, overridable by env), and
+the one way to create, read and wipe a private file.
+
+Every file peerjournal reads (the guide, a draft, `--note-file`, an import)
+goes through `open_file`/`read_file`: an ordinary file only, never a pipe
+or a device that would hang the command or feed it without end, and never
+more than the reader allows. Every file it creates goes through
+`create_new_private_file` or `write_private_file`: 0600 whatever the umask,
+and a name already taken is never written through.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
+
+from peerjournal.errors import PeerJournalError
 
 APP_NAME = "peerjournal"
 DB_FILENAME = "journal.db"
@@ -75,13 +89,33 @@ def guide_in_use() -> GuideChoice:
     return GuideChoice(default_guide_path(), "default")
 
 
+class MissingHome(FileNotFoundError):
+    """PEERJOURNAL_HOME names a folder that is not there (a drive that is not mounted?)."""
+
+    def __init__(self, home: Path) -> None:
+        super().__init__(
+            errno.ENOENT,
+            f"the folder {home} does not exist; is the drive it is on connected?",
+            str(home),
+        )
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create a folder readable only by its owner (0700), whatever the umask.
 
     The data folder is always tightened; any other existing folder (say, the
-    parent of a `--db` the user picked) is left as the user set it.
+    parent of a `--db` the user picked) is left as the user set it. A folder
+    inside a PEERJOURNAL_HOME that does not exist is refused (MissingHome, an
+    OSError): that home may be an encrypted drive that is not mounted, and
+    words written onto the empty mount point would sit where they were not
+    meant to be.
     """
     existed = path.is_dir()
+    home = os.environ.get(ENV_HOME)
+    if not existed and home:
+        root = Path(home).expanduser()
+        if not root.is_dir() and (path == root or root in path.parents):
+            raise MissingHome(root)
     path.mkdir(parents=True, exist_ok=True)
     if not existed or path.resolve() == data_dir().resolve():
         path.chmod(0o700)
@@ -95,11 +129,23 @@ def create_private_file(path: Path) -> None:
     path.chmod(0o600)
 
 
+def create_new_private_file(path: Path) -> None:
+    """Create `path` empty and 0600; FileExistsError if anything is there already.
+
+    Exclusive, so two commands at the same moment never share a name, and
+    a link planted under the name is never followed.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    path.chmod(0o600)
+
+
 def write_private_file(path: Path, data: bytes) -> None:
     """Write a file atomically with 0600 permissions: the old content survives a crash."""
     ensure_private_dir(path.parent)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -126,3 +172,67 @@ def wipe_file(path: Path) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     path.unlink()
+
+
+# --- reading a file, bounded -------------------------------------------------------------
+
+
+class UnreadableFile(PeerJournalError):
+    """A file to read is a pipe or a device, or larger than it can be."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path} cannot be read: {problem}.")
+        self.path = path
+        self.problem = problem
+
+
+class FileTooLarge(UnreadableFile):
+    """A file to read is larger than its reader takes."""
+
+
+NOT_A_FILE = "it is a pipe or a device, not an ordinary file"
+
+
+def too_large(limit: int, size: int | None = None) -> str:
+    """Why a file (of `size` bytes, when known) is refused by a reader of at most `limit`."""
+    found = "it is larger" if size is None else f"it is {size:,} bytes"
+    return f"{found}; peerjournal reads at most {limit:,} bytes from such a file"
+
+
+def open_file(path: Path, *, limit: int | None = None) -> BinaryIO:
+    """`path` opened to read, when it is an ordinary file of at most `limit` bytes.
+
+    Opened without waiting, so a named pipe nobody writes to is refused at
+    once instead of hanging; a device (/dev/zero, a terminal) is refused
+    too. OSError for a file that is missing, a folder or not allowed, as
+    `open` would.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        found = os.fstat(fd)
+        if stat.S_ISDIR(found.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(found.st_mode):
+            raise UnreadableFile(path, NOT_A_FILE)
+        if limit is not None and found.st_size > limit:
+            raise FileTooLarge(path, too_large(limit, found.st_size))
+        if flags & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
+def read_file(path: Path, *, limit: int) -> bytes:
+    """The bytes of the ordinary file at `path`, at most `limit` of them (see open_file).
+
+    The size is checked again as the file is read: a file that grows meanwhile
+    (or says it is empty, as some system files do) is held to the same limit.
+    """
+    with open_file(path, limit=limit) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(path, too_large(limit))
+    return data

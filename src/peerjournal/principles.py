@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from peerjournal.errors import GuideError, UnknownPrinciple
-from peerjournal.paths import GuideChoice, default_guide_path, guide_in_use
+from peerjournal.paths import (
+    GuideChoice,
+    UnreadableFile,
+    default_guide_path,
+    guide_in_use,
+    read_file,
+)
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_GUIDE_BYTES = 1_000_000
@@ -220,16 +226,17 @@ def _read_guide(choice: GuideChoice) -> Guide:
 def _parse(path: Path) -> _Parts:
     """Read the guide at `path`; every problem is a GuideError naming file, line and key."""
     try:
-        size = path.stat().st_size
-        if size > MAX_GUIDE_BYTES:
-            raise GuideError(path, f"it is {size:,} bytes, larger than a guide can be")
-        raw = path.read_bytes()
+        raw = read_file(path, limit=MAX_GUIDE_BYTES)
+    except UnreadableFile as exc:
+        raise GuideError(path, exc.problem) from None
     except FileNotFoundError:
         raise GuideError(path, "the file does not exist") from None
     except IsADirectoryError:
         raise GuideError(path, "it is a folder, not a file") from None
     except PermissionError:
         raise GuideError(path, "peerjournal is not allowed to read it") from None
+    except OSError as exc:
+        raise GuideError(path, f"it cannot be read ({exc.strerror or exc})") from None
     if not raw.strip():
         raise GuideError(path, "the file is empty")
     if b"\x00" in raw:

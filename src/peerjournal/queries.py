@@ -10,6 +10,12 @@ each statement on a ten-year journal.
 A `Reader` wraps one open DB-API connection: `open_reader` gives one for a
 command, and the write side hands its own connection to one so that an
 entry just saved is read back the same way every screen reads it.
+
+Screens read at most `SCREEN_CLIP` characters of any text (a reflection, a
+note, an alias, a follow-up): every entry `log` accepts is shown whole, and
+one far longer, stored by an older version before the limits, is shown cut,
+with a line saying so, instead of making `show`, `list` or `search` run for
+minutes through gigabytes. Exports read everything (`chunks(whole=True)`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,16 +34,24 @@ from peerjournal import db
 from peerjournal.encryption import errors as driver_errors
 from peerjournal.errors import EntryNotFound, InvalidValue
 from peerjournal.records import (
+    MAX_REFLECTION,
     Entry,
     EntryFilter,
     FollowUp,
     Intention,
     Rating,
+    read_back,
     zone,
 )
 
 EVERYTHING = EntryFilter()
 CHUNK = 500
+# The most of one text a screen reads: a whole reflection as `log` allows it.
+SCREEN_CLIP = MAX_REFLECTION
+CUT_NOTE = (
+    "\n\n[Cut here: peerjournal shows the first {clip:,} characters of a text this long. "
+    "'peerjournal export' writes all of it.]"
+)
 # SQLite numbers rows with 64-bit integers; a bigger number names no entry.
 _LARGEST_ID = 2**63 - 1
 
@@ -77,6 +91,39 @@ _ENTRY_COLUMNS = (
     "e.id, e.uid, e.occurred_at, e.utc_offset, e.logged_at, e.edited_at, e.mode, e.minutes,"
     " e.peer, e.what_happened, e.so_what, e.now_what, e.feeling, e.shared"
 )
+_TEXT_COLUMNS = ("e.mode", "e.what_happened", "e.so_what", "e.now_what", "f.text")
+_NULLABLE_TEXT = ("e.peer", "r.note")
+_FOLLOW_UP_COLUMNS = "f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+
+
+def _clipped_sql(columns: str, clip: int | None) -> str:
+    """`columns` with each text column read to at most `clip` + 1 characters (one more, to
+    tell a text that was cut from one exactly that long), as UTF-8 bytes for `_clipped`.
+
+    Cut as bytes: SQLite's substr() of a text stops at a NUL character, which a
+    reflection may hold. Four bytes a character hold at least `clip` + 1 of them.
+    """
+    if clip is None:
+        return columns
+
+    def read(column: str) -> str:
+        if column not in _TEXT_COLUMNS and column not in _NULLABLE_TEXT:
+            return column
+        cut = f"substr(CAST({column} AS BLOB), 1, {4 * (int(clip) + 1)})"
+        # substr() of an empty text is NULL; a column that holds none must read as empty.
+        return cut if column in _NULLABLE_TEXT else f"coalesce({cut}, x'')"
+
+    return ", ".join(read(c.strip()) for c in columns.split(","))
+
+
+def _clipped(value: Any, clip: int | None) -> Any:
+    """A text read with `_clipped_sql`, with a line saying where it was cut if it was."""
+    if isinstance(value, bytes):
+        # The last character may have been cut through; it lies past `clip` if so.
+        value = value.decode("utf-8", errors="replace")
+    if clip is None or not isinstance(value, str) or len(value) <= clip:
+        return value
+    return value[:clip] + CUT_NOTE.format(clip=clip)
 
 
 @dataclass(frozen=True)
@@ -196,10 +243,21 @@ class FlagCount:
 
 
 class Reader:
-    """The journal's read queries over one open connection (stdlib sqlite3 or SQLCipher)."""
+    """The journal's read queries over one open connection (stdlib sqlite3 or SQLCipher).
 
-    def __init__(self, conn: Any) -> None:
+    With `clip`, every text is read to at most that many characters (see the module).
+    """
+
+    def __init__(self, conn: Any, *, clip: int | None = None) -> None:
         self.conn = conn
+        self.clip = clip
+
+    def _sql(self, columns: str) -> str:
+        return _clipped_sql(columns, self.clip)
+
+    def _text(self, value: Any) -> Any:
+        """A text read with `_sql`, with a line saying where it was cut if it was."""
+        return _clipped(value, self.clip)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         return list(self.conn.execute(sql, tuple(params)).fetchall())
@@ -216,7 +274,7 @@ class Reader:
         # Local day first: with --since/--until the day index then serves both the
         # range and the order, instead of sorting years of entries.
         query = (
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {sql}"
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {sql}"
             " ORDER BY e.local_date DESC, e.occurred_at DESC, e.id DESC"
         )
         if limit is not None:
@@ -236,7 +294,9 @@ class Reader:
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
-        rows = self._rows(f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE e.id IN ({marks})", ids)
+        rows = self._rows(
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE e.id IN ({marks})", ids
+        )
         found = {entry.id: entry for entry in self._complete(rows)}
         return [found[i] for i in ids if i in found]
 
@@ -247,24 +307,31 @@ class Reader:
 
     def last_mode(self) -> str | None:
         """The kind of contact of the most recent conversation, the guided log's default."""
-        rows = self._rows(
-            "SELECT mode FROM entry ORDER BY local_date DESC, occurred_at DESC LIMIT 1"
-        )
+        # By the UTC moment, which its index serves: read before the first question.
+        rows = self._rows("SELECT mode FROM entry ORDER BY occurred_at DESC LIMIT 1")
         return str(rows[0][0]) if rows else None
 
     def tags(self) -> list[str]:
         """Every tag in use, for completion."""
         return [row[0] for row in self._rows("SELECT DISTINCT name FROM tag ORDER BY name")]
 
-    def chunks(self, where: EntryFilter = EVERYTHING, size: int = CHUNK) -> Iterator[list[Entry]]:
-        """The filtered entries, oldest first, `size` at a time (exports stream them)."""
+    def chunks(
+        self, where: EntryFilter = EVERYTHING, size: int = CHUNK, *, whole: bool = False
+    ) -> Iterator[list[Entry]]:
+        """The filtered entries, oldest first, `size` at a time (exports stream them);
+        `whole`: every text in full, however long, as an export must have it."""
         sql, params = _where(where)
-        cursor = self.conn.execute(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {sql} ORDER BY e.occurred_at, e.uid",
-            tuple(params),
-        )
-        while rows := cursor.fetchmany(size):
-            yield self._complete(rows)
+        clip, self.clip = self.clip, (None if whole else self.clip)
+        try:
+            cursor = self.conn.execute(
+                f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {sql}"
+                " ORDER BY e.occurred_at, e.uid",
+                tuple(params),
+            )
+            while rows := cursor.fetchmany(size):
+                yield self._complete(rows)
+        finally:
+            self.clip = clip
 
     def edits(self, ids: Sequence[int]) -> dict[int, list[tuple[datetime, str]]]:
         """Earlier versions of these entries, oldest first: when replaced, and the JSON."""
@@ -295,11 +362,11 @@ class Reader:
         ids = [row[0] for row in rows]
         ratings: dict[int, list[Rating]] = defaultdict(list)
         for entry_id, slug, name, score, note in self._in(
-            "SELECT entry_id, slug, principle_name, score, note FROM rating"
+            f"SELECT entry_id, slug, principle_name, score, {self._sql('r.note')} FROM rating r"
             " WHERE entry_id IN ({}) ORDER BY id",
             ids,
         ):
-            ratings[entry_id].append(Rating(slug, name, score, note))
+            ratings[entry_id].append(_rating(slug, name, score, self._text(note)))
         tags: dict[int, list[str]] = defaultdict(list)
         for entry_id, name in self._in(
             "SELECT entry_id, name FROM tag WHERE entry_id IN ({}) ORDER BY name", ids
@@ -312,14 +379,16 @@ class Reader:
             flags[entry_id].append(name)
         follow_ups: dict[int, list[FollowUp]] = defaultdict(list)
         for row in self._in(
-            "SELECT entry_id, id, text, due_date, due_time, done_at FROM follow_up"
-            " WHERE entry_id IN ({}) ORDER BY id",
+            f"SELECT entry_id, id, {self._sql('f.text')}, due_date, due_time, done_at"
+            " FROM follow_up f WHERE entry_id IN ({}) ORDER BY id",
             ids,
         ):
-            follow_ups[row[0]].append(_follow_up(row[1:]))
+            follow_ups[row[0]].append(_follow_up((row[1], self._text(row[2]), *row[3:])))
         from peerjournal.records import FLAGS
 
         order = {name: place for place, name in enumerate(FLAGS)}
+        if self.clip is not None:
+            rows = [(*row[:6], *(self._text(v) for v in row[6:12]), *row[12:]) for row in rows]
         return [
             _entry(
                 row,
@@ -347,8 +416,13 @@ class Reader:
             )
         sql, params = _where(where)
         weights = ", ".join(str(w) for w in db.SEARCH_WEIGHTS)
+        # No passage is made from an entry far past the limits (stored by an older
+        # version): FTS5 would read and split every word of it, for minutes.
+        longest = (self.clip or _LARGEST_ID) * 3
         statement = (
-            f"SELECT e.id, snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16),"
+            "SELECT e.id, CASE WHEN length(e.what_happened) + length(e.so_what)"
+            f" + length(e.now_what) <= {int(longest)}"
+            f" THEN snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16) END,"
             f" bm25({db.SEARCH_TABLE}, {weights}) AS rank"
             f" FROM {db.SEARCH_TABLE} JOIN entry e ON e.id = {db.SEARCH_TABLE}.rowid"
             f" WHERE {db.SEARCH_TABLE} MATCH ? AND {sql}"
@@ -372,9 +446,7 @@ class Reader:
         return [
             Match(
                 entry=entries[entry_id],
-                # The three prompts are stored apart by newlines; unanswered ones leave blank
-                # lines.
-                passage=split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n")),
+                passage=_passage(snippet, entries[entry_id]),
                 rank=float(rank),
             )
             for entry_id, snippet, rank in rows
@@ -448,7 +520,7 @@ class Reader:
             within += " AND e.shared = 1"
         total = self._rows(f"SELECT count(*) FROM entry e WHERE {within}", params)[0][0]
         rows = self._rows(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {within}"
             " ORDER BY e.occurred_at, e.id LIMIT ?",
             [*params, limit],
         )
@@ -460,14 +532,14 @@ class Reader:
         """Every rating of one principle in the period, oldest first, with its entry."""
         within, params = _within([period], where)
         rows = self._rows(
-            "SELECT e.id, r.slug, r.principle_name, r.score, r.note"
+            f"SELECT e.id, r.slug, r.principle_name, r.score, {self._sql('r.note')}"
             " FROM rating r JOIN entry e ON e.id = r.entry_id WHERE r.slug = ?"
             f" AND r.entry_id IN (SELECT e.id FROM entry e WHERE {within})"
             " ORDER BY e.occurred_at, e.id",
             [slug, *params],
         )
         entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
-        return [(Rating(s, n, sc, note), entries[i]) for i, s, n, sc, note in rows]
+        return [(_rating(s, n, sc, self._text(note)), entries[i]) for i, s, n, sc, note in rows]
 
     def focus_quotes(
         self, slug: str, period: Window, limit: int = 2, where: EntryFilter = EVERYTHING
@@ -482,11 +554,13 @@ class Reader:
         # the principle in the journal's whole history (100 ms in a ten-year journal).
         within, params = _within([period], where)
         rows = self._rows(
-            "SELECT r.note, e.now_what FROM rating r JOIN entry e ON e.id = r.entry_id"
+            f"SELECT {self._sql('r.note, e.now_what')} FROM rating r"
+            " JOIN entry e ON e.id = r.entry_id"
             f" WHERE r.slug = ? AND r.entry_id IN (SELECT e.id FROM entry e WHERE {within})"
             " ORDER BY r.score, e.occurred_at, e.id",
             [slug, *params],
         )
+        rows = [(self._text(note), self._text(now_what)) for note, now_what in rows]
         notes = [note.strip() for note, _ in rows if note and note.strip()]
         plans = [
             next(line.strip() for line in now_what.splitlines() if line.strip())
@@ -530,7 +604,7 @@ class Reader:
         # EXISTS looks up the period's few entries in the flag index; IN would read every
         # flag of the journal's history first.
         rows = self._rows(
-            f"SELECT {_ENTRY_COLUMNS} FROM entry e WHERE {within}"
+            f"SELECT {self._sql(_ENTRY_COLUMNS)} FROM entry e WHERE {within}"
             " AND EXISTS (SELECT 1 FROM flag f WHERE f.entry_id = e.id)"
             " ORDER BY e.occurred_at, e.id",
             params,
@@ -547,25 +621,30 @@ class Reader:
         sql, params = _where(where)
         done = "" if include_done else " AND f.done_at IS NULL"
         rows = self._rows(
-            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
             f" FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE {sql}{done}"
             " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
             params,
         )
-        return [OpenFollowUp(_follow_up(row[:5]), int(row[5]), str(row[6]), row[7]) for row in rows]
+        return [self._open_follow_up(row) for row in rows]
+
+    def _open_follow_up(self, row: Sequence[Any], *, still_open: bool = False) -> OpenFollowUp:
+        """A follow-up read with _FOLLOW_UP_COLUMNS (`still_open`: as it was before it was
+        done)."""
+        done_at = None if still_open else row[4]
+        follow_up = _follow_up((row[0], self._text(row[1]), row[2], row[3], done_at))
+        return OpenFollowUp(follow_up, int(row[5]), str(row[6]), self._text(row[7]))
 
     def follow_up(self, follow_up_id: int) -> OpenFollowUp | None:
         """One follow-up by its number."""
         if not 0 < follow_up_id <= _LARGEST_ID:
             return None
         rows = self._rows(
-            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
             " FROM follow_up f JOIN entry e ON e.id = f.entry_id WHERE f.id = ?",
             [follow_up_id],
         )
-        if not rows:
-            return None
-        return OpenFollowUp(_follow_up(rows[0][:5]), int(rows[0][5]), str(rows[0][6]), rows[0][7])
+        return self._open_follow_up(rows[0]) if rows else None
 
     def follow_ups_done(self, period: Window, where: EntryFilter = EVERYTHING) -> int:
         """How many follow-ups were marked done on the period's days (UTC-close enough: the
@@ -580,12 +659,12 @@ class Reader:
         end = datetime.combine(period.end + timedelta(days=1), time()).astimezone(UTC)
         sql, params = _where(where)
         rows = self._rows(
-            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
             " FROM follow_up f JOIN entry e ON e.id = f.entry_id"
             f" WHERE f.done_at >= ? AND f.done_at < ? AND {sql} ORDER BY f.done_at, f.id",
             [_stored(start), _stored(end), *params],
         )
-        return [OpenFollowUp(_follow_up(row[:5]), int(row[5]), str(row[6]), row[7]) for row in rows]
+        return [self._open_follow_up(row) for row in rows]
 
     def follow_ups_open_at(
         self, moment: datetime, where: EntryFilter = EVERYTHING
@@ -598,19 +677,14 @@ class Reader:
         """
         sql, params = _where(where)
         rows = self._rows(
-            "SELECT f.id, f.text, f.due_date, f.due_time, f.done_at, e.id, e.local_date, e.peer"
+            f"SELECT {self._sql(_FOLLOW_UP_COLUMNS)}"
             " FROM follow_up f JOIN entry e ON e.id = f.entry_id"
             f" WHERE (f.done_at IS NULL OR f.done_at > ?) AND e.local_date <= ? AND {sql}"
             " ORDER BY f.due_date IS NULL, f.due_date, f.due_time IS NULL, f.due_time, f.id",
             [_stored(moment), moment.astimezone().date().isoformat(), *params],
         )
         # Done after `moment` is still open at it: the reader sees it as it was then.
-        return [
-            OpenFollowUp(
-                replace(_follow_up(row[:5]), done_at=None), int(row[5]), str(row[6]), row[7]
-            )
-            for row in rows
-        ]
+        return [self._open_follow_up(row, still_open=True) for row in rows]
 
     # --- one person over time ------------------------------------------------------------
 
@@ -694,17 +768,10 @@ class Reader:
 
     def count_forgettable(self, before: date) -> int:
         """How many entries before `before` still hold words that `forget` would clear."""
-        rows = self._rows(f"SELECT count(*) FROM entry e WHERE {FORGETTABLE}", [before.isoformat()])
+        rows = self._rows(
+            f"SELECT count(*) FROM entry e WHERE {db.FORGETTABLE}", [before.isoformat()]
+        )
         return int(rows[0][0])
-
-
-# Entries before a day (the one parameter) that still hold any words: text, alias, notes,
-# follow-ups or old wordings.
-FORGETTABLE = """e.local_date < ? AND (
-    e.what_happened != '' OR e.so_what != '' OR e.now_what != '' OR e.peer IS NOT NULL
-    OR EXISTS (SELECT 1 FROM rating r WHERE r.entry_id = e.id AND r.note IS NOT NULL)
-    OR EXISTS (SELECT 1 FROM follow_up f WHERE f.entry_id = e.id AND f.text != '')
-    OR EXISTS (SELECT 1 FROM entry_edit x WHERE x.entry_id = e.id))"""
 
 
 def _stored(moment: datetime) -> str:
@@ -748,13 +815,18 @@ def _entry(
 
 def _follow_up(row: Sequence[Any]) -> FollowUp:
     follow_up_id, text, due_date, due_time, done_at = row
-    return FollowUp(
+    return read_back(
+        FollowUp,
         text=text or "(cleared)",
         due=date.fromisoformat(due_date) if due_date else None,
         due_time=time.fromisoformat(due_time) if due_time else None,
         id=int(follow_up_id),
         done_at=_moment(done_at),
     )
+
+
+def _rating(slug: str, name: str, score: int, note: str | None) -> Rating:
+    return read_back(Rating, slug=slug, name=name, score=score, note=note)
 
 
 def _intention(row: Sequence[Any]) -> Intention:
@@ -818,6 +890,15 @@ def search_query(text: str) -> str:
     return " ".join(parts)
 
 
+def _passage(snippet: str | None, entry: Entry) -> tuple[tuple[str, bool], ...]:
+    """The passage shown for a match: the index's snippet, or an entry's start when none was
+    made (see Reader.search)."""
+    if snippet is None:
+        return ((entry.first_line[:200], False),)
+    # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
+    return split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n"))
+
+
 def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
     """Cut a snippet marked with the database's highlight characters into pieces."""
     pieces: list[tuple[str, bool]] = []
@@ -838,7 +919,7 @@ def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
 
 @contextmanager
 def open_reader(location: db.Location) -> Iterator[Reader]:
-    """The journal at `location`, opened to read for one command.
+    """The journal at `location`, opened to read for one command, texts clipped for screens.
 
     A missing journal is refused (reading never creates one); an older one is
     upgraded first (the only time a reading command loads the write side).
@@ -849,7 +930,7 @@ def open_reader(location: db.Location) -> Iterator[Reader]:
     db.check_version(path)
     conn = db.open_connection(path, db.key_for(path), readonly=True)
     try:
-        yield Reader(conn)
+        yield Reader(conn, clip=SCREEN_CLIP)
     except driver_errors("OperationalError") as exc:
         raise db.unusable(path, str(exc)) from None
     finally:
@@ -905,8 +986,9 @@ def glance(path: Path, slug: str, *, today: date) -> PrincipleGlance | None:
             " WHERE r.slug = ? AND e.local_date BETWEEN ? AND ?",
             span,
         ).fetchone()
+        texts = _clipped_sql("e.what_happened, e.so_what, e.now_what", SCREEN_CLIP)
         row = conn.execute(
-            "SELECT e.id, e.local_date, r.score, e.what_happened, e.so_what, e.now_what"
+            f"SELECT e.id, e.local_date, r.score, {texts}"
             " FROM rating r JOIN entry e ON e.id = r.entry_id"
             " WHERE r.slug = ? AND r.score >= 4 AND e.local_date BETWEEN ? AND ?"
             " ORDER BY r.score DESC, e.occurred_at DESC LIMIT 1",
@@ -918,7 +1000,7 @@ def glance(path: Path, slug: str, *, today: date) -> PrincipleGlance | None:
         conn.close()
     example = None
     if row is not None:
-        text = "\n".join(part for part in row[3:] if part)
+        text = "\n".join(_clipped(part, SCREEN_CLIP) for part in row[3:] if part)
         example = Example(int(row[0]), str(row[1]), int(row[2]), text)
     return PrincipleGlance(
         start=start,

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from peerjournal.errors import InvalidValue
 
@@ -167,6 +167,9 @@ PRIVACY_REMINDER = (
 # cannot make every later screen slow: 100,000 characters is about 30 pages.
 
 MAX_REFLECTION = 100_000  # the three answers together
+# A file holding a reflection (--note-file, the editor's) is read up to this many bytes: the
+# longest reflection in the widest UTF-8, with room for the editor's template around it.
+MAX_REFLECTION_FILE = 4 * MAX_REFLECTION + 16_384
 MAX_NOTE = 1_000  # a rating's "why?", one line
 MAX_FOLLOW_UP = 500
 MAX_INTENTION = 1_000
@@ -267,6 +270,20 @@ def zone(offset: int) -> timezone:
 
 
 # --- the shapes ------------------------------------------------------------------------------
+
+_Shape = TypeVar("_Shape")
+
+
+def read_back(shape: type[_Shape], **fields: Any) -> _Shape:
+    """A record as the journal stored it, not checked again (every field given).
+
+    Checked on the way in; one an older version stored outside today's
+    limits (a note of pages) must still be shown, never lock anyone out.
+    """
+    record = object.__new__(shape)
+    for name, value in fields.items():
+        object.__setattr__(record, name, value)
+    return record
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -27,11 +27,12 @@ from peerjournal.records import span_label as records_span_label
 
 if TYPE_CHECKING:
     from peerjournal.drafts import Draft
+    from peerjournal.feedback import Care, Feedback, Lowest, Strength, Thanks
     from peerjournal.peers import PeerReview
     from peerjournal.principles import Guide, Principle
     from peerjournal.privacy import Finding
     from peerjournal.queries import Match, OpenFollowUp, PrincipleGlance, Window
-    from peerjournal.records import Entry, EntryFilter, NewEntry, Rating
+    from peerjournal.records import Entry, EntryFilter, FollowUp, NewEntry, Rating
     from peerjournal.review import Evidence, Focus, Point, Review, Strongest
 
 __all__ = ["day_label", "inert", "when_label"]
@@ -436,8 +437,7 @@ def _entry_body(entry: NewEntry, extra: Sequence[tuple[str, str]] = ()) -> Group
     facts.add_row("Kind", user_text(mode_label(entry.mode)))
     facts.add_row("Minutes", "not given" if entry.minutes is None else str(entry.minutes))
     facts.add_row("Peer", user_text(entry.peer) if entry.peer else Text("not given", style="dim"))
-    feeling = "not given" if entry.feeling is None else f"{entry.feeling} of 5"
-    facts.add_row("Feeling after", feeling)
+    facts.add_row("Feeling after", feeling_label(entry.feeling))
     facts.add_row(
         "Flags",
         Text(", ".join(f"{f} ({FLAGS[f]})" for f in entry.flags))
@@ -471,6 +471,16 @@ def _entry_body(entry: NewEntry, extra: Sequence[tuple[str, str]] = ()) -> Group
             line.append(" · done" if follow_up.done else " · open", style="dim")
             parts.append(line)
     return Group(*parts)
+
+
+def feeling_label(feeling: int | None) -> str:
+    """How the supporter felt after a conversation: 2 of 5, low."""
+    from peerjournal.records import FEELINGS
+
+    if feeling is None:
+        return "not given"
+    word = FEELINGS.get(feeling)
+    return f"{feeling} of 5, {word}" if word else f"{feeling} of 5"
 
 
 def when_label_day(day: date, clock: time | None) -> str:
@@ -528,10 +538,166 @@ def draft_text(draft: Draft) -> None:
     say(body)
 
 
-def saved(entry_id: int, feedback: str) -> None:
-    """The line that confirms a save, and one line to take away."""
-    err().print(Text(f"Saved entry #{entry_id}", style="bold green"))
-    say(Text(inert(feedback), style="italic"))
+def saved(record: Entry) -> None:
+    """The line that confirms a save, saying what was understood (on stderr)."""
+    say(Text(f"Saved entry #{record.id} — {saved_facts(record)}", style="bold green"))
+
+
+def saved_facts(entry: NewEntry) -> str:
+    """An entry in one line, so a script's author can check how its flags were read:
+    Mon 30 Nov 2026 09:00 · phone · 25 min · 2 ratings."""
+    parts = [when_label(entry.occurred_at), inert(mode_label(entry.mode))]
+    if entry.minutes is not None:
+        parts.append(f"{entry.minutes} min")
+    parts.append(plural(len(entry.ratings), "rating") if entry.ratings else "no ratings")
+    if entry.flags:
+        parts.append("flagged " + ", ".join(entry.flags))
+    if entry.follow_ups:
+        parts.append(plural(len(entry.follow_ups), "follow-up"))
+    return " · ".join(parts)
+
+
+# --- after saving: the feedback ---
+
+# What a flag says, as feedback tells it back to the supporter.
+_FLAG_REASONS = {
+    "boundary": "a boundary or role question",
+    "disclosure": "that you shared your own story",
+    "own-story": "that it touched your own story",
+}
+_AGAIN = "Notice what helped, so you can do it again."
+
+
+def feedback(said: Feedback, guide: Guide, entry_id: int) -> None:
+    """What to take away from the entry just saved, on stderr (see feedback.py for the rules)."""
+    from peerjournal.feedback import Care
+
+    if not isinstance(said, Care):
+        say(Text(feedback_words(said), style="italic"))
+        return
+    before, after = care_words(said, guide, entry_id)
+    for paragraph in before:
+        say(Text(paragraph))
+    err().print(support_contacts(guide))
+    say(Text("\n" + " ".join(after)))
+
+
+def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list[str]]:
+    """The care given after a heavy conversation, as short paragraphs: those before the
+    support contacts, and those after them. Never a word about ratings."""
+    from peerjournal.records import FEELINGS
+
+    heavy = said.safety or said.risk_words
+    opening: list[str] = []
+    if heavy:
+        opening.append(
+            "That sounds like a heavy conversation. Thank you for staying with it, "
+            "and for writing it down."
+        )
+    elif said.debrief:
+        opening.append(
+            "Thank you for writing this one down. Marking it to talk through was a good call."
+        )
+    if said.feeling is not None:
+        feeling = FEELINGS[said.feeling]
+        if opening:
+            opening.append(
+                f"You noted feeling {feeling} afterwards, which is understandable after a "
+                "conversation like this."
+            )
+        else:
+            opening.append(
+                f"You noted feeling {feeling} after this conversation. Thank you for taking "
+                "the time to write it down all the same."
+            )
+    before = [" ".join(opening)]
+    if heavy and guide.safety_note:
+        before.append(guide.safety_note)
+    if guide.support_is_placeholder:
+        before.append(
+            "Before your next conversation, take a few minutes for yourself, and talk it "
+            "through with your supervisor or someone you trust if it would help."
+        )
+    else:
+        before.append(
+            "Before your next conversation, take a few minutes for yourself, and reach out "
+            "if it would help to talk it through."
+        )
+    after: list[str] = []
+    if said.flagged:
+        after.append(
+            "It is on your list to bring to supervision: your weekly review shows it under "
+            "'To bring to supervision'."
+        )
+    if said.risk_words:
+        if said.flagged:
+            after.append(
+                f"If a risk or crisis came up, you can add the safety flag: "
+                f"peerjournal edit {entry_id}"
+            )
+        else:
+            after.append(
+                "If a risk or crisis came up, add the safety flag, and it will be on your "
+                f"list to bring to supervision: peerjournal edit {entry_id}"
+            )
+    elif not said.flagged:
+        after.append(
+            "If you would like to talk it over in supervision, add the debrief flag and it "
+            f"will be on your list: peerjournal edit {entry_id}"
+        )
+    return before, after
+
+
+def feedback_words(said: Lowest | Strength | Thanks) -> str:
+    """The one or two sentences to take away when the conversation was not a heavy one."""
+    from peerjournal.feedback import Lowest, Strength
+
+    if isinstance(said, Lowest):
+        came = "was among the lowest" if said.shared else "came out lowest"
+        text = f"Of the principles you rated, {inert(said.name)} {came} ({said.score} of 5)."
+        if said.question is None:
+            return f"{text} Your weekly review will show whether it keeps coming up."
+        if said.flag is not None:
+            reason = _FLAG_REASONS.get(said.flag, f"'{said.flag}'")
+            return (
+                f"{text} Since you flagged {reason}, a question to carry into your next "
+                f"conversation: {inert(said.question)}"
+            )
+        return f"{text} A question to carry into your next conversation: {inert(said.question)}"
+    if isinstance(said, Strength):
+        if said.rated == 1:
+            name = inert(said.best[0])
+            return f"{name} went well in this conversation ({said.score} of 5). {_AGAIN}"
+        if len(said.best) == said.rated:
+            return f"You rated every principle you chose {said.score} of 5. {_AGAIN}"
+        if len(said.best) == 1:
+            top = f"{inert(said.best[0])} highest"
+        else:
+            top = f"{len(said.best)} of them {said.score}"
+        return f"Every principle you rated was 4 or higher, and {top}. {_AGAIN}"
+    if said.reason == "unrated":
+        return (
+            "Thank you for taking the time to reflect. Next time, rating the one or two "
+            "principles the conversation tested most lets your weekly review show how your "
+            "practice moves."
+        )
+    if said.reason == "one":
+        return (
+            "Thank you for reflecting on this one. Your weekly review brings your ratings "
+            "together, so you can see how each principle moves over the weeks."
+        )
+    if len(said.names) == said.rated:
+        text = f"No single principle stands out this time: you rated them all {said.score} of 5."
+    else:
+        # Joined so that names holding "and" still read apart.
+        went = ", and ".join(f"to {inert(name)}" for name in said.names)
+        text = (
+            f"No single principle stands out this time: your lowest rating ({said.score} "
+            f"of 5) went {went}."
+        )
+    if said.score is not None and said.score <= 2:
+        return f"{text} A conversation like that is worth talking over in supervision."
+    return f"{text} Your weekly review will show whether that keeps coming up."
 
 
 def step(number: int, total: int, title: str, hint: str = "") -> None:
@@ -589,6 +755,36 @@ def hint(message: str) -> None:
     say(Text(inert(message), style="yellow"))
 
 
+def flag_menu() -> None:
+    """The flags a step offers, numbered, each with what it means."""
+    grid = Table.grid(padding=(0, 1))
+    for number, (name, meaning) in enumerate(FLAGS.items(), start=1):
+        grid.add_row(f"  {number}", Text(name, style="bold"), Text(meaning, style="dim"))
+    err().print(grid)
+
+
+def principle_menu(guide: Guide) -> None:
+    """The guide's principles, numbered, to choose the ones a conversation tested."""
+    grid = Table.grid(padding=(0, 1))
+    for number, principle in enumerate(guide.principles, start=1):
+        grid.add_row(
+            f"  {number}", user_text(principle.name), user_text(f"({principle.slug})", "dim")
+        )
+    err().print(grid)
+
+
+def step_menu(titles: Sequence[str]) -> None:
+    """The numbered steps, to pick one to change at the summary."""
+    line = Text("  ")
+    line.append(" · ".join(f"{n} {t}" for n, t in enumerate(titles, start=1)))
+    say(line, hang=2)
+
+
+def summary_choices() -> None:
+    """What each answer to `Save? [Y/n/e]` does."""
+    say(Text("  Enter saves it; n keeps it unsaved, as a draft; e changes one step.", style="dim"))
+
+
 def principle_prompt(principle: Principle, number: int, total: int) -> None:
     """What a rating step shows: the principle, what it means, and a question to ask."""
     counter = f"  [{number}/{total}] "
@@ -643,6 +839,75 @@ def json_data(data: object) -> None:
     from peerjournal.output import write_json
 
     write_json(data, sys.stdout)
+
+
+# --- follow-ups ---
+
+
+def follow_ups_reminder(due_today: int, overdue: int) -> None:
+    """The one line `log` opens with when promises are due or overdue."""
+    parts = []
+    if overdue:
+        parts.append(f"{plural(overdue, 'follow-up')} overdue")
+    if due_today:
+        parts.append(f"{plural(due_today, 'follow-up')} due today")
+    them = "it" if due_today + overdue == 1 else "them"
+    notice(
+        f"A reminder first: you have {' and '.join(parts)}. See {them} with: peerjournal followups"
+    )
+
+
+def follow_up_list(found: Sequence[OpenFollowUp], *, include_done: bool, now: datetime) -> None:
+    """Follow-ups on stdout, overdue first: number, what, by when, and where it was promised."""
+    if not found:
+        if include_done:
+            notice(
+                "No follow-ups yet. When you promise something in a conversation, "
+                "'peerjournal log' asks about it and it is listed here."
+            )
+        else:
+            notice("No open follow-ups: nothing you promised is waiting.")
+        return
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Promise")
+    table.add_column("By when", no_wrap=True)
+    table.add_column("From", no_wrap=True)
+    for item in found:
+        follow_up = item.follow_up
+        due = Text(due_label(follow_up))
+        if follow_up.done and follow_up.done_at is not None:
+            due = Text(f"done {when_label(follow_up.done_at.astimezone())}", style="dim")
+        elif follow_up.overdue(now):
+            due.append(" · overdue", style="bold")
+        source = Text(f"#{item.entry_id} {day_label(date.fromisoformat(item.local_date))}")
+        if item.peer:
+            source.append(" with ")
+            source.append(inert(item.peer))
+        table.add_row(str(follow_up.id), user_text(follow_up.text), due, source)
+    out().print(table)
+    out().print(Text("Mark one done with: peerjournal done NUMBER", style="dim"))
+
+
+def due_label(follow_up: FollowUp) -> str:
+    """When a follow-up is due, as every list of them says it; empty when undated."""
+    from peerjournal.dates import Due
+
+    return Due(follow_up.due, follow_up.due_time).label() if follow_up.due else ""
+
+
+def follow_up_done(item: OpenFollowUp, *, already: bool) -> None:
+    """What `done N` did: the promise, and the entry it was made in."""
+    follow_up = item.follow_up
+    if already and follow_up.done_at is not None:
+        line = Text("Already marked done on ")
+        line.append(when_label(follow_up.done_at.astimezone()))
+        line.append(": ")
+    else:
+        line = Text("Marked done: ")
+    line.append(inert(follow_up.text))
+    line.append(f" (follow-up {follow_up.id}, promised in entry #{item.entry_id}).")
+    say(line)
 
 
 # --- review ---
@@ -1254,7 +1519,7 @@ def review_markdown(
         lines += ["None this week.", ""]
     for reflection in reflections:
         when = reflection.occurred_at
-        head = f"### {day_label(when.date())}, {mode_label(reflection.mode)}"
+        head = f"### {day_label(when.date())}, {_md(mode_label(reflection.mode))}"
         if reflection.minutes is not None:
             head += f", {plural(reflection.minutes, 'minute')}"
         lines += [head, ""]

@@ -6,6 +6,7 @@ from peerjournal.cli import (  # noqa: F401  (registers the commands)
     data,
     encrypt,
     entries,
+    followups,
     info,
     log,
     peer,

@@ -244,6 +244,9 @@ def _choose_journal(ctx: typer.Context, db: str | None) -> None:
     # process (tests run many): a file's header is read afresh only then.
     copies.dispose_engines()
     encryption.begin_run(db, ask_passphrase)
+    from peerjournal.cli.data import tidy_at_start
+
+    tidy_at_start(ctx)
 
 
 def _db_after_command(ctx: typer.Context, _param: object, value: str | None) -> None:

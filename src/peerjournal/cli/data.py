@@ -40,19 +40,59 @@ def given_path(raw: str) -> Path:
 
 @contextmanager
 def output_to(
-    ctx: typer.Context, name: str | None, *, overwrite: bool, encoding: str = "utf-8"
+    ctx: typer.Context,
+    name: str | None,
+    *,
+    overwrite: bool,
+    encoding: str = "utf-8",
+    kind: str = "export",
 ) -> Iterator[TextIO]:
-    """Standard output, or the file `name` written the one private way (output.py)."""
+    """Standard output, or the file `name` written the one private way (output.py), and
+    remembered as a copy of journal words (`kind`) for `forget` to name."""
     if name is None or name == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    from peerjournal.output import private_output
+    from peerjournal import housekeeping
+    from peerjournal.output import is_stream, private_output
 
+    path = given_path(name)
     with private_output(
-        given_path(name), overwrite=overwrite, journal=location(ctx).path, encoding=encoding
+        path, overwrite=overwrite, journal=location(ctx).path, encoding=encoding
     ) as handle:
         yield handle
+    if not is_stream(path):
+        housekeeping.note_outside_copy(path, kind)
+
+
+def tidy_at_start(ctx: typer.Context) -> None:
+    """Clear what stopped commands left behind and copies kept past their time; say so."""
+    from peerjournal import housekeeping
+    from peerjournal.errors import DatabaseError
+
+    try:
+        journal = location(ctx).path
+    except DatabaseError:
+        return  # the command itself says what is wrong with the location
+    done = housekeeping.tidy(journal)
+    if not done:
+        return
+    if done.plain:
+        render.notice(
+            "An unencrypted copy of your journal, left by an 'encrypt' that was stopped, "
+            "was overwritten and removed: " + ", ".join(str(p) for p in done.plain)
+        )
+    if done.unfinished:
+        render.notice(
+            f"Removed {render.plural(len(done.unfinished), 'unfinished file')} left by a "
+            "peerjournal command that was stopped: " + ", ".join(str(p) for p in done.unfinished)
+        )
+    if done.expired:
+        render.notice(
+            f"Removed {render.plural(len(done.expired), 'copy', 'copies')} of your journal kept "
+            f"before a restore or an upgrade, after {housekeeping.KEEP_DAYS} days: "
+            + ", ".join(str(c.path) for c in done.expired)
+        )
 
 
 @app.command("export")
@@ -103,7 +143,9 @@ def export_command(
         if fmt is ExportFormat.json:
             count = exporting.export_json(reader, handle, where)
         elif fmt is ExportFormat.csv:
-            count = exporting.export_csv(reader, handle, where, guide_for_reading(ctx).slugs)
+            count = exporting.export_csv(
+                reader, handle, where, guide_for_reading(ctx).slugs, to_terminal=handle.isatty()
+            )
         else:
             count = exporting.export_markdown(reader, handle, where)
     entries = render.plural(count, "entry", "entries")
@@ -129,17 +171,17 @@ def import_command(
     ],
 ) -> None:
     """Add the entries of an export to your journal (entries it already has are skipped)."""
-    from peerjournal.importing import import_file
+    from peerjournal.importing import import_file, open_import
     from peerjournal.principles import load_guide
 
-    if not file.is_file():
-        raise InvalidValue(f"There is no file {file} to import.")
     names = {p.slug: p.name for p in load_guide().principles}
+    # The file is opened first: one that cannot be imported starts no journal.
     with (
-        render.progress("Importing", file.stat().st_size) as advance,
+        open_import(file) as handle,
+        render.progress("Importing", os.fstat(handle.fileno()).st_size) as advance,
         writing(ctx, create=True) as journal,
     ):
-        report = import_file(journal, file, names=names, on_progress=advance)
+        report = import_file(journal, file, names=names, on_progress=advance, handle=handle)
     message = f"Imported {file}: {report.added} added, {report.present} already present."
     if report.intentions_added:
         message += f" {render.plural(report.intentions_added, 'weekly intention')} added."
@@ -163,13 +205,15 @@ def backup_command(
     ] = None,
 ) -> None:
     """Make a safe copy of your journal, even while peerjournal is in use elsewhere."""
-    from peerjournal import copies, db
+    from peerjournal import copies, db, housekeeping
 
     dest = given_path(dest_name) if dest_name is not None else None
     journal = location(ctx)
     if not db.exists(journal.path):
         raise db.missing(journal)
     target = copies.backup(journal.path, dest)
+    if dest is not None:
+        housekeeping.note_outside_copy(target, "backup")
     typer.echo(str(target))
     kept = (
         f" Only the newest {copies.KEEP_BACKUPS} are kept in that folder." if dest is None else ""
@@ -188,13 +232,21 @@ def restore_command(
     ],
 ) -> None:
     """Put a backup in place of your journal; the journal it replaces is kept beside it."""
-    from peerjournal import copies
+    from peerjournal import copies, housekeeping
 
-    kept = copies.restore(location(ctx).path, file).kept
-    if kept is not None:
-        render.notice(f"Restored {file}. Your journal as it was is kept in {kept}.")
+    done = copies.restore(location(ctx), file)
+    if done.kept is not None:
+        render.notice(
+            f"Restored {file}. Your journal as it was is kept in {done.kept} for "
+            f"{housekeeping.KEEP_DAYS} days."
+        )
     else:
         render.notice(f"Restored {file}.")
+    if done.unlocked:
+        render.notice(
+            "The journal it replaced was encrypted (or could not be read), and the backup is "
+            "not: your journal is not locked now. Lock it again with: peerjournal encrypt"
+        )
 
 
 @app.command("forget")
@@ -235,6 +287,9 @@ def forget_command(
         count = reader.count_forgettable(day)
     if not count:
         render.notice(f"Nothing to forget: no entry before {day} still holds any words.")
+        # A forget that another program kept from finishing is finished now, if it can be.
+        copies.compact(location(ctx).path, unfinished_only=True)
+        _forget_in_copies(ctx, day)
         return
     entries = render.plural(count, "entry", "entries")
     if not yes:
@@ -255,12 +310,49 @@ def forget_command(
             return
     with writing(ctx) as journal:
         cleared = journal.forget_before(day)
-    copies.compact(location(ctx).path)
+    finished = copies.compact(location(ctx).path)
     done = render.plural(cleared, "entry", "entries")
     render.notice(
         f"Cleared the words of {done} from before {day}. Their ratings and feelings "
-        "still count in your reviews. Backups and exports made earlier still hold the old text."
+        "still count in your reviews."
     )
+    if not finished:
+        render.notice(
+            "Another peerjournal has the journal open (in another window?), so the cleared "
+            "words stay in the file until it closes. Close it, then run "
+            f"'peerjournal forget --before {day}' again to finish."
+        )
+    _forget_in_copies(ctx, day)
+
+
+def _forget_in_copies(ctx: typer.Context, day: date) -> None:
+    """Clear the same words in the copies the program keeps, and say what became of each."""
+    from peerjournal import housekeeping
+    from peerjournal.records import day_label
+
+    done = housekeeping.forget_in_copies(location(ctx).path, day)
+    if done.cleared:
+        render.notice(
+            f"Cleared them too in {render.plural(len(done.cleared), 'copy', 'copies')} "
+            "peerjournal keeps: " + ", ".join(str(c.path) for c in done.cleared)
+        )
+    if done.removed:
+        render.notice(
+            f"Removed {render.plural(len(done.removed), 'copy', 'copies')} peerjournal kept "
+            "whose words could not be cleared (made by an older version, locked with another "
+            "passphrase, or damaged): " + ", ".join(str(c.path) for c in done.removed)
+        )
+    if done.elsewhere:
+        render.notice(
+            "Copies you made yourself may still hold the old words; delete them if you no "
+            "longer need them: "
+            + ", ".join(
+                f"{c.path} ({c.kind}, {day_label(c.made.astimezone().date())})"
+                for c in done.elsewhere
+            )
+        )
+    else:
+        render.notice("Copies you made yourself elsewhere still hold the old words.")
 
 
 @app.command("search")

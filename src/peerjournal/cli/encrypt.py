@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peerjournal import paths, render
+from peerjournal import render
 from peerjournal.cli.app import app, location, writing
 from peerjournal.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from peerjournal.housekeeping import KeptCopy
 
 SHORTEST_PASSPHRASE = 8
 
@@ -33,10 +36,16 @@ def encrypt_command(
     PEERJOURNAL_PASSPHRASE). Without it the journal cannot be opened by anyone,
     you included: there is no way to recover a forgotten passphrase.
     """
-    from peerjournal import copies, drafts, encryption
+    from peerjournal import copies, drafts, encryption, housekeeping
 
     path = location(ctx).path
     if encryption.looks_encrypted(path):
+        plain = housekeeping.plain_copies(path)
+        if plain:
+            raise InvalidValue(
+                f"The journal {path} is already encrypted, but "
+                f"{_copies_named(plain)}; delete them once you are sure you no longer need them."
+            )
         raise InvalidValue(f"The journal {path} is already encrypted; there is nothing to do.")
     if not encryption.available():
         raise encryption.EncryptionUnavailable()
@@ -56,19 +65,10 @@ def encrypt_command(
         render.notice("The unencrypted journal was overwritten and removed.")
     if sealed:
         render.notice(f"Your unfinished entries were locked too ({len(sealed)}).")
-    plain = _plain_backups(paths.data_dir() / "backups")
-    if plain:
-        were, them = (
-            ("1 backup made before is", "it")
-            if plain == 1
-            else (
-                f"{plain} backups made before are",
-                "them",
-            )
-        )
+    if done.still_plain:
         render.notice(
-            f"{were} not encrypted: delete {them} from {paths.data_dir() / 'backups'} "
-            "and make a new one with 'peerjournal backup'."
+            f"Made before the journal was locked, {_copies_named(done.still_plain)}: delete "
+            "them, and make a new backup with 'peerjournal backup'."
         )
     render.notice(
         "From now on peerjournal asks for the passphrase. Keep it somewhere safe: "
@@ -101,9 +101,18 @@ def _new_passphrase() -> str:
     return given
 
 
-def _plain_backups(folder: Path) -> int:
-    from peerjournal.encryption import looks_encrypted
-
-    if not folder.is_dir():
-        return 0
-    return sum(1 for p in folder.glob("*.db") if not looks_encrypted(p))
+def _copies_named(plain: Sequence[KeptCopy]) -> str:
+    """The plain copies named, for a sentence: '2 backups are not encrypted (…)'."""
+    kinds = {
+        "backup": ("backup", "backups"),
+        "before-restore": ("copy kept before a restore", "copies kept before a restore"),
+        "before-upgrade": ("copy kept before an upgrade", "copies kept before an upgrade"),
+        "plain": ("unencrypted copy you kept", "unencrypted copies you kept"),
+    }
+    counts: dict[str, int] = {}
+    for copy in plain:
+        counts[copy.kind] = counts.get(copy.kind, 0) + 1
+    parts = [render.plural(n, *kinds[kind]) for kind, n in counts.items()]
+    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    verb = "is" if len(plain) == 1 else "are"
+    return f"{what} {verb} not encrypted (" + ", ".join(str(c.path) for c in plain) + ")"

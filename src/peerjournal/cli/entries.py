@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peerjournal import drafts, render
-from peerjournal.cli import logflow
+from peerjournal.cli import guided, logflow
 from peerjournal.cli.app import app, confirm, guide_for_reading, location, reading, writing
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
@@ -163,21 +163,40 @@ def edit_command(
         record = reader.entry(entry_id)
     guide = load_guide()
     path = drafts.edit_path(entry_id)
+    kept = logflow.recover_editor_text(path, entry_id)
+    if kept is not None:
+        render.notice(
+            f"The reflection you were writing in your editor last time is kept in {kept}."
+        )
     draft = _draft_of(record)
     if editor:
-        logflow.reflection_from_editor(draft)
+        draft = _pending_edit(path) or draft
+        try:
+            logflow.reflection_from_editor(draft)
+        except logflow.Interrupted:
+            if logflow.keep_or_show(draft, lambda: drafts.save(draft, path)):
+                logflow.editor_done(draft)
+                render.notice(
+                    f"Stopped; entry #{entry_id} was not changed. What you wrote is kept in "
+                    f"{path}; run the edit again to use it."
+                )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         if not draft.reflection and not draft.ratings:
             raise InvalidValue(
                 f"The reflection came back empty; entry #{entry_id} was not changed."
             )
-        logflow.check_privacy(draft, guide, strict=False)
+        if logflow.check_privacy(draft, guide, strict=False):
+            render.notice(
+                f"It will be saved as it is; you can change those words with: "
+                f"peerjournal edit {entry_id}"
+            )
     elif not stdin_is_terminal():
         raise InvalidValue(
             "Editing asks questions, so it needs a terminal; to change the reflection "
             "from here, add --editor."
         )
     else:
-        asked = _ask_edit(draft, guide, path)
+        asked = _ask_edit(draft, guide, path, {r.slug: r.name for r in record.ratings})
         if asked is None:
             return
         draft = asked
@@ -221,19 +240,34 @@ def _draft_of(record: Entry) -> Draft:
     )
 
 
-def _ask_edit(draft: Draft, guide: Guide, path: Path) -> Draft | None:
-    """The guided questions with the entry's answers; the new answers, or None if not saved."""
-    flow = logflow.GuidedFlow(draft, guide, path, editing=True)
+def _pending_edit(path: Path) -> Draft | None:
+    """The unsaved answers of an earlier edit of this entry, if any can be read."""
     try:
         pending = drafts.load(path)
+    except drafts.DraftUnreadable as exc:
+        render.notice(str(exc))
+        return None
+    if pending is not None:
+        render.notice(f"Starting from the unsaved changes kept in {path}.")
+    return pending
+
+
+def _ask_edit(draft: Draft, guide: Guide, path: Path, names: dict[str, str]) -> Draft | None:
+    """The guided questions with the entry's answers; the new answers, or None if not saved."""
+    flow = guided.GuidedFlow(draft, guide, path, editing=True)
+    try:
+        try:
+            pending = drafts.load(path)
+        except drafts.DraftUnreadable as exc:
+            render.notice(str(exc))
+            pending = None
         if pending is not None:
             render.draft_offer(pending)
             if flow.choose("  [r] resume it, or [d] discard it? [Enter: r] ", "rd", "r") == "r":
                 flow.draft = pending
             flow.typed = True
         flow.run()
-        render.entry_summary(logflow.to_new_entry(flow.draft, guide))
-        if flow.confirm_save():
+        if flow.confirm_save(lambda: logflow.to_new_entry(flow.draft, guide, names=names)):
             return flow.draft
         if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
             render.notice(f"Not changed. Your answers are kept in {path}.")
@@ -242,6 +276,7 @@ def _ask_edit(draft: Draft, guide: Guide, path: Path) -> Draft | None:
         if flow.typed:
             render.notice("\nStopped.")
             if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
+                logflow.editor_done(flow.draft)
                 render.notice(f"What you typed is kept in {path}; run the edit again.")
         else:
             render.notice("\nStopped. The entry was not changed.")

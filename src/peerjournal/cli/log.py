@@ -11,12 +11,20 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from peerjournal import drafts, render
-from peerjournal.cli import completion, logflow
-from peerjournal.cli.app import app, location
+from peerjournal.cli import completion, guided, logflow
+from peerjournal.cli.app import app, location, reading
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
-from peerjournal.records import check_minutes, clean_peer, clean_tags, parse_feeling, parse_mode
+from peerjournal.records import (
+    FLAGS,
+    check_minutes,
+    clean_flags,
+    clean_peer,
+    clean_tags,
+    parse_feeling,
+    parse_mode,
+)
 
 if TYPE_CHECKING:
     from peerjournal.db import Location
@@ -38,6 +46,9 @@ class LogOptions:
     rate: tuple[str, ...]
     feeling: str | None
     tags: tuple[str, ...]
+    flags: tuple[str, ...]
+    follow_ups: tuple[str, ...]
+    dues: tuple[str, ...]
     editor: bool
     no_input: bool
     strict_privacy: bool
@@ -70,7 +81,8 @@ def log_command(
         typer.Option(
             metavar="KIND",
             help="Kind of contact: in-person, phone, text, video, group or other "
-            f"(default when not given: {logflow.DEFAULT_MODE}).",
+            f"(default when not given: {logflow.DEFAULT_MODE}; in a terminal, the kind "
+            "you used last).",
         ),
     ] = None,
     minutes: Annotated[
@@ -92,9 +104,10 @@ def log_command(
     rate: Annotated[
         list[str] | None,
         typer.Option(
-            metavar="SLUG=N",
-            help="Rate a principle 1-5, e.g. empathy=4 (repeat for each; a unique start "
-            "of the slug is enough).",
+            metavar="SLUG=N[:NOTE]",
+            help="Rate a principle the conversation tested, 1-5, e.g. empathy=4, with an "
+            "optional note on why: 'boundaries=2:gave my number'. Repeat for each; a unique "
+            "start of the slug is enough; principles not given stay unrated.",
             autocompletion=completion.ratings,
         ),
     ] = None,
@@ -109,6 +122,32 @@ def log_command(
         list[str] | None,
         typer.Option(
             metavar="TAG", help="A tag (repeat for more).", autocompletion=completion.tags
+        ),
+    ] = None,
+    flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="FLAG",
+            help="Flag the entry (repeat for more): "
+            + "; ".join(f"{name}: {meaning}" for name, meaning in FLAGS.items())
+            + ". Flagged entries are listed in the review to bring to supervision.",
+        ),
+    ] = None,
+    follow_up: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--follow-up",
+            metavar="TEXT",
+            help="Something you promised, e.g. 'call back' (repeat for more; see them with "
+            "'peerjournal followups').",
+        ),
+    ] = None,
+    due: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="WHEN",
+            help="When a follow-up is due, e.g. friday, 'friday 5pm', 'in 3 days', 2026-12-10: "
+            "one --due per --follow-up, in the same order ('none' for no date).",
         ),
     ] = None,
     editor: Annotated[
@@ -134,9 +173,10 @@ def log_command(
 ) -> None:
     """Reflect on a conversation you just had.
 
-    In a terminal it asks nine short questions; press Enter to skip the optional
-    ones. With --note or --rate (or --no-input, or from a script) it uses the
-    flags only and never asks.
+    In a terminal it asks ten short steps, starting with how you are; press
+    Enter to skip the optional ones, and rate only the principles the
+    conversation tested. With --note or --rate (or --no-input, or from a
+    script) it uses the options only and never asks.
     """
     options = LogOptions(
         when,
@@ -148,6 +188,9 @@ def log_command(
         tuple(rate or ()),
         feeling,
         tuple(tag or ()),
+        tuple(flag or ()),
+        tuple(follow_up or ()),
+        tuple(due or ()),
         editor,
         no_input,
         strict_privacy,
@@ -157,7 +200,7 @@ def log_command(
     guide = load_guide()
     where = location(ctx)
     if options.guided:
-        record = _guided_log(options, guide, where)
+        record = _guided_log(options, guide, where, _glance(ctx))
     else:
         record = _scripted_log(options, guide, where)
     if record is not None and options.as_json:
@@ -189,6 +232,14 @@ def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
     if options.tags:
         draft.tags = list(clean_tags(options.tags))
         draft.mark_done("tags")
+    if options.flags:
+        draft.flags = list(clean_flags(options.flags))
+        draft.mark_done("flags")
+    if options.follow_ups or options.dues:
+        if not options.follow_ups:
+            raise InvalidValue("--due says when a --follow-up is due; give the --follow-up too.")
+        draft.follow_ups = logflow.parse_follow_ups(options.follow_ups, options.dues)
+        draft.mark_done("follow-ups")
     draft.ratings, draft.notes = logflow.parse_ratings(guide, options.rate)
     return draft
 
@@ -196,35 +247,107 @@ def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
 def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
     draft = draft_from_flags(options, guide)
     draft.what_happened = logflow.read_note(options.note, options.note_file) or ""
+    _recover_editor_text(drafts.draft_path())
     if drafts.draft_path().exists():
         render.notice(
             f"You have an unfinished entry waiting in {drafts.draft_path()}; it was left as it "
             "is. Run 'peerjournal log' in a terminal to finish or discard it."
         )
     if options.editor:
-        logflow.reflection_from_editor(draft)
+        try:
+            logflow.reflection_from_editor(draft)
+        except logflow.Interrupted:
+            _stopped_in_editor(draft)
         if not draft.reflection:
             raise InvalidValue("The reflection came back empty, so nothing was saved.")
     missing = logflow.missing_input(draft)
     if missing:
         raise InvalidValue(missing)
-    logflow.check_privacy(draft, guide, strict=options.strict_privacy)
+    flagged = logflow.check_privacy(draft, guide, strict=options.strict_privacy)
     new = logflow.to_new_entry(draft, guide, shared=options.share)
     record = _save(new, db, draft, lambda: logflow.keep_after_failure(draft, reuse=None))
-    render.saved(record.id, logflow.feedback(new, guide))
+    _saved(record, new, guide)
+    if flagged:
+        render.notice(
+            f"It was saved as it is; you can change those words with: peerjournal edit {record.id}"
+        )
     return record
 
 
-def _guided_log(options: LogOptions, guide: Guide, db: Location) -> Entry | None:
+def _stopped_in_editor(draft: Draft) -> NoReturn:
+    """The editor was stopped in a scripted log: keep what it held, and say where."""
+    if not draft.reflection.strip():
+        logflow.editor_done(draft)
+        render.notice("Stopped. Nothing was written in the editor, so there is nothing to keep.")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    where = logflow.keep_or_show(draft, lambda: logflow.keep_after_failure(draft, reuse=None))
+    if where is not None:
+        logflow.editor_done(draft)
+        render.notice(
+            f"Stopped. What you wrote is kept in {where}; run 'peerjournal log' to finish it."
+        )
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _saved(record: Entry, new: NewEntry, guide: Guide) -> None:
+    """Say what was saved, then the one thing to take away from it."""
+    from peerjournal.feedback import feedback
+
+    render.saved(record)
+    render.feedback(feedback(new, guide), guide, record.id)
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the guided log reads before its first question: the default kind of contact,
+    and how many follow-ups are due today or overdue."""
+
+    last_mode: str | None = None
+    due_today: int = 0
+    overdue: int = 0
+
+
+def _glance(ctx: typer.Context) -> Glance:
+    """A quick read of the journal, if there is one yet (a first log starts without)."""
+    from datetime import date, datetime
+
+    from peerjournal.db import exists
+
+    if not exists(location(ctx).path):
+        return Glance()
+    now = datetime.now().astimezone()
+    today = date.today()
+    with reading(ctx) as reader:
+        last_mode = reader.last_mode()
+        open_ones = [item.follow_up for item in reader.follow_ups()]
+    overdue = sum(1 for f in open_ones if f.overdue(now))
+    due_today = sum(1 for f in open_ones if f.due == today and not f.overdue(now))
+    return Glance(last_mode, due_today, overdue)
+
+
+def _recover_editor_text(draft_file: Path) -> None:
+    """Text left in the editor by a log that was stopped or killed becomes a draft again."""
+    kept = logflow.recover_editor_text(draft_file)
+    if kept is not None:
+        render.notice(
+            f"The reflection you were writing in your editor last time is kept in {kept}."
+        )
+
+
+def _guided_log(options: LogOptions, guide: Guide, db: Location, glance: Glance) -> Entry | None:
     path = drafts.draft_path()
-    flow = logflow.GuidedFlow(
+    flow = guided.GuidedFlow(
         draft_from_flags(options, guide),
         guide,
         path,
         use_editor=options.editor,
         strict_privacy=options.strict_privacy,
+        default_mode=glance.last_mode or logflow.DEFAULT_MODE,
         on_first_answer=preload_write_side,
     )
+    if glance.due_today or glance.overdue:
+        render.follow_ups_reminder(glance.due_today, glance.overdue)
+    _recover_editor_text(path)
     try:
         _offer_pending(flow)
         render.notice(
@@ -232,9 +355,11 @@ def _guided_log(options: LogOptions, guide: Guide, db: Location) -> Entry | None
             "Ctrl-C stops and keeps what you typed."
         )
         flow.run()
+        saving = flow.confirm_save(
+            lambda: logflow.to_new_entry(flow.draft, guide, shared=options.share)
+        )
         new = logflow.to_new_entry(flow.draft, guide, shared=options.share)
-        render.entry_summary(new)
-        if not flow.confirm_save():
+        if not saving:
             if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, path)):
                 render.notice(
                     f"Not saved. Your answers are kept in {path}; run 'peerjournal log' to finish."
@@ -244,7 +369,7 @@ def _guided_log(options: LogOptions, guide: Guide, db: Location) -> Entry | None
         _stopped(flow)
     record = _save(new, db, flow.draft, lambda: drafts.save(flow.draft, path))
     drafts.discard(path)
-    render.saved(record.id, logflow.feedback(new, guide))
+    _saved(record, new, guide)
     return record
 
 
@@ -254,15 +379,22 @@ def preload_write_side() -> None:
     Started after the first answer, so the first question appears without
     waiting for it, and saving after the last answer costs no import.
     """
-    import importlib
     import threading
 
-    threading.Thread(
-        target=importlib.import_module, args=("peerjournal.journal",), daemon=True
-    ).start()
+    threading.Thread(target=_import_write_side, daemon=True).start()
 
 
-def _offer_pending(flow: logflow.GuidedFlow) -> None:
+def _import_write_side() -> None:
+    import importlib
+    import signal
+
+    # Signals go to the main thread, where the line is being read (see guided.ctrl_c_heard).
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    importlib.import_module("peerjournal.journal")
+
+
+def _offer_pending(flow: guided.GuidedFlow) -> None:
     """Resume the unfinished entry from last time, or let it go, as the user says."""
     try:
         pending = drafts.load(flow.draft_file)
@@ -283,10 +415,11 @@ def _offer_pending(flow: logflow.GuidedFlow) -> None:
         render.notice("The unfinished entry was discarded.")
 
 
-def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
+def _stopped(flow: guided.GuidedFlow) -> NoReturn:
     if flow.typed:
         render.notice("\nStopped.")
         if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, flow.draft_file)):
+            logflow.editor_done(flow.draft)
             render.notice(
                 f"What you typed is kept in {flow.draft_file}; run 'peerjournal log' to finish it."
             )
@@ -297,6 +430,7 @@ def _stopped(flow: logflow.GuidedFlow) -> NoReturn:
             "run 'peerjournal log' to finish it."
         )
     else:
+        logflow.editor_done(flow.draft)
         render.notice("\nStopped. Nothing was typed, so there is nothing to keep.")
     raise typer.Exit(EXIT_INTERRUPTED)
 

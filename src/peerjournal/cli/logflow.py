@@ -1,29 +1,30 @@
-"""How `log` and `edit` gather an entry: flags checked, the guided steps asked, drafts kept."""
+"""How `log` and `edit` gather an entry without asking: flags read, the editor, drafts kept.
+
+The guided questions are in `guided.py`; both end here, in `to_new_entry`.
+"""
 
 from __future__ import annotations
 
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from peerjournal import drafts, paths, render
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
-from peerjournal.principles import Guide, Principle
+from peerjournal.principles import Guide
 from peerjournal.records import (
-    MODES,
+    MAX_FOLLOW_UPS,
+    MAX_REFLECTION,
+    MAX_REFLECTION_FILE,
     PRIVACY_REMINDER,
+    REFLECTION_FIELDS,
     REFLECTION_PROMPTS,
-    check_minutes,
-    checked_text,
-    clean_peer,
-    clean_tags,
-    mode_label,
-    parse_feeling,
-    parse_mode,
+    FollowUp,
+    clean_flags,
+    parse_flag,
     parse_score,
 )
 
@@ -33,10 +34,13 @@ if TYPE_CHECKING:
 
 DEFAULT_MODE = "other"
 EDITOR_FILENAME = "reflection.txt"
+# Marks a draft saved just before the editor opened: text left in the editor's
+# file then belongs to that draft.
+EDITOR_OPEN = "editor-open"
 
 
 class Interrupted(Exception):
-    """The user stopped the guided flow (Ctrl-C or end of input)."""
+    """The user stopped the guided flow (Ctrl-C or end of input), or the editor."""
 
 
 # --- single values ------------------------------------------------------------
@@ -66,17 +70,99 @@ def parse_ratings(guide: Guide, specs: Sequence[str]) -> tuple[dict[str, int], d
     return ratings, notes
 
 
+def parse_follow_ups(texts: Sequence[str], dues: Sequence[str]) -> list[FollowUp]:
+    """`--follow-up TEXT` values, each with its `--due WHEN` in the same order.
+
+    Either no --due at all, or one per follow-up (`--due none` for one without a date).
+    """
+    from peerjournal.dates import parse_due
+
+    if dues and len(dues) != len(texts):
+        raise InvalidValue(
+            f"There {_count(len(texts), '--follow-up')} but {len(dues)} --due: give one --due "
+            "per --follow-up, in the same order (--due none for one without a date)."
+        )
+    if len(texts) > MAX_FOLLOW_UPS:
+        raise InvalidValue(f"An entry can hold at most {MAX_FOLLOW_UPS} follow-ups.")
+    follow_ups = []
+    for index, text in enumerate(texts):
+        when = dues[index].strip() if dues else ""
+        if when.lower() in ("", "none", "-"):
+            follow_ups.append(FollowUp(text))
+            continue
+        try:
+            due = parse_due(when)
+        except InvalidValue as exc:
+            raise InvalidValue(f"--due {when[:40]!r}: {exc}") from None
+        follow_ups.append(FollowUp(text, due.day, due.time))
+    return follow_ups
+
+
+def _count(number: int, option: str) -> str:
+    return f"is 1 {option}" if number == 1 else f"are {number} {option} options"
+
+
+def parse_flags(answer: str) -> tuple[str, ...]:
+    """Flags typed as numbers or names, separated by commas or spaces (`1 3`, `own story`)."""
+    found: list[str] = []
+    for part in re.split(r"[,;]+", answer):
+        if not part.strip():
+            continue
+        try:
+            found.append(parse_flag(part))
+        except InvalidValue:
+            found += [parse_flag(word) for word in part.split()]
+    return clean_flags(found)
+
+
+def parse_choice(guide: Guide, answer: str) -> list[str]:
+    """The slugs of the principles chosen: numbers from the list or (starts of) slugs.
+
+    Empty or `all` is every principle; `none` or `-` is none.
+    """
+    text = answer.strip().lower()
+    if text in ("", "all"):
+        return list(guide.slugs)
+    if text in ("none", "-", "0"):
+        return []
+    chosen: set[str] = set()
+    total = len(guide.principles)
+    for token in re.split(r"[\s,;]+", text):
+        if not token:
+            continue
+        if token.isdigit():
+            if not 1 <= int(token) <= total:
+                raise InvalidValue(
+                    f"There are {total} principles; choose numbers from 1 to {total}."
+                )
+            chosen.add(guide.principles[int(token) - 1].slug)
+        else:
+            chosen.add(guide.find(token).slug)
+    return [slug for slug in guide.slugs if slug in chosen]
+
+
 def read_note(note: str | None, note_file: Path | None) -> str | None:
     """The reflection from --note TEXT, --note - (stdin) or --note-file PATH."""
     if note is not None and note_file is not None:
         raise InvalidValue("Give the reflection with --note or with --note-file, not both.")
+    too_long = (
+        f"is too long for a reflection: peerjournal keeps at most {MAX_REFLECTION:,} "
+        "characters (about 30 pages). Shorten it and try again."
+    )
     if note == "-":
-        return _trim(sys.stdin.read())
+        # Read no more than a reflection can hold: `--note - < /dev/zero` must not run for ever.
+        text = sys.stdin.read(MAX_REFLECTION + 1)
+        if len(text) > MAX_REFLECTION:
+            raise InvalidValue(f"The text on standard input {too_long}")
+        return _trim(text)
     if note is not None:
         return _trim(note)
     if note_file is not None:
         try:
-            return _trim(note_file.read_text(encoding="utf-8"))
+            raw = paths.read_file(note_file, limit=MAX_REFLECTION_FILE)
+            return _trim(raw.decode("utf-8"))
+        except paths.FileTooLarge:
+            raise InvalidValue(f"{note_file} {too_long}") from None
         except FileNotFoundError:
             raise InvalidValue(f"There is no file {note_file}.") from None
         except UnicodeDecodeError:
@@ -121,21 +207,96 @@ def parse_editor_text(text: str) -> tuple[str, str, str]:
     return what, so, now
 
 
-def reflection_from_editor(draft: Draft) -> None:
-    """Let the user write the reflection in their editor; fills the draft's three answers."""
-    from peerjournal.cli.editor import open_in_editor
+def editor_file(entry_id: int | None = None) -> Path:
+    """The file the editor opens: one for a new entry, one per entry being edited."""
+    name = EDITOR_FILENAME if entry_id is None else f"reflection-edit-{entry_id}.txt"
+    return paths.data_dir() / name
 
-    path = paths.data_dir() / EDITOR_FILENAME
+
+def reflection_from_editor(draft: Draft) -> None:
+    """Let the user write the reflection in their editor; fills the draft's three answers.
+
+    If the editor is stopped (Ctrl-C, or it fails), what it had saved is put in
+    the draft and `Interrupted` is raised, for the caller to keep the draft.
+    The file stays until the caller has kept it (`editor_done`): if this
+    process is killed, the next `log` finds it (`recover_editor_text`).
+    """
+    from peerjournal.cli.editor import EditorStopped, open_in_editor
+
+    path = editor_file(draft.entry_id)
     paths.write_private_file(path, editor_template(draft).encode("utf-8"))
-    open_in_editor(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        open_in_editor(path)
+    except (KeyboardInterrupt, EditorStopped):
+        _fill_from_editor(draft, path)
+        render.notice("The editor stopped before it was closed in the usual way.")
+        raise Interrupted from None
+    _fill_from_editor(draft, path)
+    editor_done(draft)
+
+
+def _fill_from_editor(draft: Draft, path: Path) -> None:
+    text = _editor_text(path)
+    if text is not None:
+        draft.what_happened, draft.so_what, draft.now_what = parse_editor_text(text)
+
+
+def _editor_text(path: Path) -> str | None:
+    """What the editor's file holds, read with a bound (a reflection never needs more)."""
+    try:
+        data = paths.read_file(path, limit=MAX_REFLECTION_FILE)
+    except (FileNotFoundError, NotADirectoryError):
+        # None there (or no data folder at all, when a file has its name).
+        return None
+    except OSError as exc:
+        raise InvalidValue(f"{path} could not be read ({exc.strerror}).") from None
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidValue(
             f"The editor saved text that is not UTF-8; it is kept in {path}."
         ) from None
-    draft.what_happened, draft.so_what, draft.now_what = parse_editor_text(text)
+
+
+def editor_done(draft: Draft) -> None:
+    """The editor's file is no longer needed: its text is in `draft`, and the draft is kept."""
+    editor_file(draft.entry_id).unlink(missing_ok=True)
+
+
+def recover_editor_text(draft_file: Path, entry_id: int | None = None) -> Path | None:
+    """Text left in the editor's file by a `log` that was stopped or killed, kept as a draft.
+
+    It joins the draft it was written for (saved just before the editor
+    opened), or a draft with no reflection yet; otherwise it becomes a draft
+    of its own, in `draft_file` if that is free. Returns where it is kept now,
+    or None when there was nothing to keep. Nothing is ever overwritten.
+    """
+    path = editor_file(entry_id)
+    text = _editor_text(path)
+    if text is None:
+        return None
+    answers = parse_editor_text(text)
+    if not any(answers):
+        path.unlink(missing_ok=True)
+        return None
+    try:
+        pending = drafts.load(draft_file)
+    except drafts.DraftUnreadable as exc:
+        render.notice(str(exc))
+        pending = None
+    target = draft_file
+    if pending is None:
+        pending = Draft(entry_id=entry_id)
+    elif EDITOR_OPEN not in pending.done and pending.reflection.strip():
+        # The draft waiting was written elsewhere, with words of its own: both are kept.
+        pending, target = Draft(entry_id=entry_id), drafts.spare_path()
+    pending.what_happened, pending.so_what, pending.now_what = answers
+    pending.done = [d for d in pending.done if d != EDITOR_OPEN]
+    for step in (*REFLECTION_FIELDS, "reflection"):
+        pending.mark_done(step)
+    kept = drafts.save(pending, target)
     path.unlink(missing_ok=True)
+    return kept
 
 
 # --- from a draft to an entry -------------------------------------------------
@@ -177,50 +338,59 @@ def to_new_entry(
 def privacy_findings(draft: Draft, guide: Guide) -> list[tuple[str, str, list[Finding]]]:
     """Each answer that looks identifying: (field, its label, what was found).
 
-    The words of the guide's principle names are never taken for a person's name.
+    Fields are the alias (`peer`), the three reflection answers, each follow-up
+    (`follow-up:N`, N from 0) and each rating's note (`note:SLUG`). The words
+    of the guide's principle names are never taken for a person's name.
     """
     from peerjournal.privacy import scan
 
     known = {word for p in guide.principles for word in re.findall(r"\w+", p.name)}
     found = []
-    checks = [("peer", "peer alias", draft.peer or "")]
-    checks += [(p.field, p.label, getattr(draft, p.field)) for p in REFLECTION_PROMPTS]
-    for name, label, text in checks:
+    for name, label, text in answers_to_check(draft, guide):
         findings = scan(text, known_words=known) if text else []
         if findings:
             found.append((name, label, findings))
     return found
 
 
-def check_privacy(draft: Draft, guide: Guide, *, strict: bool) -> None:
-    """Warn on stderr about what looks identifying; with `strict`, refuse to go on."""
+def answers_to_check(draft: Draft, guide: Guide) -> list[tuple[str, str, str]]:
+    """(field, label, text) for every answer the privacy guard reads."""
+    checks = [("peer", "peer alias", draft.peer or "")]
+    checks += [(p.field, p.label, getattr(draft, p.field)) for p in REFLECTION_PROMPTS]
+    # In the order the guided log asks: promises come before the ratings' notes.
+    for index, follow_up in enumerate(draft.follow_ups):
+        checks.append((f"follow-up:{index}", "a follow-up", follow_up.text))
+    for slug, note in draft.notes.items():
+        principle = guide.get(slug)
+        name = principle.name if principle is not None else slug
+        checks.append((f"note:{slug}", f"your note on {name}", note))
+    return checks
+
+
+def answer_text(draft: Draft, guide: Guide, field_name: str) -> str:
+    """The text of one answer the privacy guard names."""
+    found = (text for name, _, text in answers_to_check(draft, guide) if name == field_name)
+    return next(found, "")
+
+
+def check_privacy(draft: Draft, guide: Guide, *, strict: bool) -> bool:
+    """Warn on stderr about what looks identifying; with `strict`, refuse to go on.
+
+    Returns whether anything was found, so that after saving the caller can say
+    how to change it.
+    """
     found = privacy_findings(draft, guide)
     if not found:
-        return
+        return False
     for field_name, label, findings in found:
-        render.privacy_warning(label, getattr(draft, field_name) or "", findings)
+        render.privacy_warning(label, answer_text(draft, guide, field_name), findings)
     if strict:
         kinds = sorted({f.kind for _, _, findings in found for f in findings})
         raise InvalidValue(
             f"Not saved: it may identify someone ({', '.join(kinds)}). Change those words, "
             "or leave out --strict-privacy to save it anyway."
         )
-    render.notice("Saved anyway; you can change it later with: peerjournal edit ID")
-
-
-def feedback(entry: NewEntry, guide: Guide) -> str:
-    """One line to take away: the principle rated lowest with a question, or something kind."""
-    if not entry.ratings:
-        return (
-            "Thank you for taking a moment to reflect. Rating the principles next time "
-            "lets your weekly review show trends."
-        )
-    lowest = min(entry.ratings, key=lambda r: r.score)
-    if lowest.score >= 4:
-        return "Every principle you rated was 4 or higher. Notice what helped, and keep it."
-    principle = guide.get(lowest.slug)
-    question = f" Next time, ask yourself: {principle.questions[0]}" if principle else ""
-    return f"Lowest today: {lowest.name} ({lowest.score} of 5).{question}"
+    return True
 
 
 def missing_input(draft: Draft) -> str | None:
@@ -231,347 +401,6 @@ def missing_input(draft: Draft) -> str | None:
         "Nothing to save yet: give a reflection (--note TEXT, --note -, --note-file PATH "
         "or --editor) or at least one rating (--rate SLUG=N)."
     )
-
-
-# --- the guided steps ---------------------------------------------------------
-
-
-def input_is_waiting() -> bool:
-    """Whether more typed or pasted input is already waiting to be read (POSIX terminals).
-
-    A terminal hands over one line per read, so the rest of a paste is still
-    waiting when its first blank line arrives.
-    """
-    import select
-
-    try:
-        ready, _, _ = select.select([sys.stdin], [], [], 0.05)
-    except (OSError, ValueError):
-        return False
-    return bool(ready)
-
-
-STEPS = 8  # the ninth, the summary and save, has no number on screen
-
-
-@dataclass
-class GuidedFlow:
-    """The nine steps of a guided log, asked in order; what is already answered is skipped.
-
-    The draft is saved after every answer from the first one the user types,
-    so Ctrl-C, a crash or a failed save never lose it. Where an answer is being
-    changed, its line starts out holding the old one: Enter keeps it, and an
-    emptied line or '-' clears an optional one.
-    """
-
-    draft: Draft
-    guide: Guide
-    draft_file: Path
-    use_editor: bool = False
-    editing: bool = False
-    strict_privacy: bool = False
-    typed: bool = False
-    unkept: bool = False
-    read: Callable[[str, str], str] = render.ask  # (prompt, prefill) -> the line
-    more_waiting: Callable[[], bool] = lambda: input_is_waiting()
-    # Called once, when the first answer comes back (the guided log starts loading
-    # the write side then, so that saving after the last answer costs no import).
-    on_first_answer: Callable[[], None] | None = None
-
-    def run(self) -> None:
-        steps: list[tuple[str, Callable[[], None]]] = [
-            ("when", self.ask_when),
-            ("mode", self.ask_mode),
-            ("minutes", self.ask_minutes),
-            ("peer", self.ask_peer),
-            ("reflection", self.ask_reflection),
-            ("ratings", self.ask_ratings),
-            ("feeling", self.ask_feeling),
-            ("tags", self.ask_tags),
-        ]
-        for name, ask in steps:
-            if name not in self.draft.done:
-                ask()
-                self.draft.mark_done(name)
-                self.keep()
-        self.privacy_guard()
-
-    # Saving and reading ------------------------------------------------------
-
-    def keep(self) -> None:
-        if self.typed and not self.unkept:
-            try:
-                drafts.save(self.draft, self.draft_file)
-            except drafts.DraftNotKept as exc:
-                # Said once; the answers stay in memory, and are shown back at the
-                # end if the entry cannot be saved either.
-                self.unkept = True
-                render.notice(f"{exc} You can carry on: the entry is saved at the end.")
-
-    def line(self, prompt: str, *, exact: bool = False, prefill: str = "") -> str:
-        while True:
-            try:
-                answer = self.read(prompt, prefill)
-            except (KeyboardInterrupt, EOFError):
-                raise Interrupted from None
-            if self.on_first_answer is not None:
-                started, self.on_first_answer = self.on_first_answer, None
-                started()
-            try:
-                checked_text(answer, "That line")
-                break
-            except InvalidValue as exc:
-                # Asked again at once: such text could not be kept in the draft either.
-                render.hint(f"  {exc}")
-        if answer.strip() and answer != prefill:
-            self.typed = True
-        return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
-
-    @staticmethod
-    def skip_hint(value: object) -> str:
-        """What an optional question says when there is no answer yet to keep."""
-        return " [Enter to skip]" if value in (None, "", []) else ""
-
-    def ask_until_valid(
-        self, prompt: str, accept: Callable[[str], bool], prefill: object = None
-    ) -> None:
-        """Ask again, with the hint `accept` gives, until it takes the answer.
-
-        The line starts out holding `prefill`, the answer there is now, if any.
-        """
-        shown = "" if prefill is None else str(prefill)
-        while True:
-            try:
-                if accept(self.line(prompt, prefill=shown)):
-                    return
-            except InvalidValue as exc:
-                render.hint(f"  {exc}")
-
-    # The steps ----------------------------------------------------------------
-
-    def ask_when(self) -> None:
-        from peerjournal.dates import parse_when
-
-        render.step(1, STEPS, "When was the conversation?", "e.g. now, today 14:30, 2 hours ago")
-        shown = (
-            self.draft.occurred_at.strftime("%Y-%m-%d %H:%M") if self.draft.occurred_at else None
-        )
-        keep = shown if self.editing else None
-
-        def accept(answer: str) -> bool:
-            # The time kept to the second when its line is left as it was, or emptied.
-            if keep is not None and answer in ("", keep):
-                return True
-            self.draft.occurred_at = parse_when(answer or "now")
-            return True
-
-        if keep is not None:
-            self.ask_until_valid("  When: ", accept, keep)
-        else:
-            self.ask_until_valid("  When [Enter: now]: ", accept)
-
-    def ask_mode(self) -> None:
-        render.step(2, STEPS, "Kind of contact")
-        menu = "  ".join(f"{i} {mode_label(m)}" for i, m in enumerate(MODES, start=1))
-        default = self.draft.mode or DEFAULT_MODE
-
-        def accept(answer: str) -> bool:
-            self.draft.mode = parse_mode(answer) if answer else default
-            return True
-
-        label = mode_label(default)
-        if self.editing:
-            self.ask_until_valid(f"  {menu}\n  Number or name: ", accept, label)
-        else:
-            self.ask_until_valid(f"  {menu}\n  Number or name [Enter: {label}]: ", accept)
-
-    def ask_minutes(self) -> None:
-        render.step(3, STEPS, "How many minutes did it last?", "optional")
-
-        def accept(answer: str) -> bool:
-            self.draft.minutes = check_minutes(answer) if answer not in ("", "-") else None
-            return True
-
-        minutes = self.draft.minutes
-        self.ask_until_valid(f"  Minutes{self.skip_hint(minutes)}: ", accept, minutes)
-
-    def ask_peer(self) -> None:
-        render.step(4, STEPS, "Peer alias", "optional: initials or a pseudonym, never a full name")
-
-        def accept(answer: str) -> bool:
-            self.draft.peer = clean_peer(answer) if answer != "-" else None
-            return True
-
-        peer = self.draft.peer
-        self.ask_until_valid(f"  Alias{self.skip_hint(peer)}: ", accept, peer)
-
-    def ask_reflection(self) -> None:
-        render.step(5, STEPS, "Your reflection", PRIVACY_REMINDER)
-        if self.use_editor:
-            self.keep()
-            reflection_from_editor(self.draft)
-            self.typed = self.typed or bool(self.draft.reflection)
-            return
-        render.hint("  Write as many lines as you like; an empty line ends each answer.")
-        for prompt in REFLECTION_PROMPTS:
-            if prompt.field not in self.draft.done:
-                self.ask_text(prompt.field, prompt.question)
-                self.draft.mark_done(prompt.field)
-                self.keep()
-
-    def ask_text(self, field_name: str, prompt: str, *, revise: bool = False) -> None:
-        """A multi-line answer, kept in the draft line by line.
-
-        When it is being changed (editing, or `revise`), each of its lines comes
-        back prefilled in turn before new ones are asked for.
-        """
-        existing: str = getattr(self.draft, field_name)
-        render.notice(f"  {prompt}")
-        lines: list[str] = []
-        if existing and (self.editing or revise):
-            render.hint(
-                "  Your lines come back one at a time: change a line, or press Enter to keep "
-                "it; clear it to leave it out. Then add lines, or press Enter on an empty "
-                "line to finish."
-            )
-            lines = self.revise_lines(existing.splitlines())
-            setattr(self.draft, field_name, "\n".join(lines))
-            self.keep()
-        elif existing:
-            # A resumed draft: carry on from the last line that was kept.
-            render.notice(f"  So far: {existing}")
-            render.hint("  Carry on writing, or press Enter if it is complete.")
-            lines = existing.splitlines()
-        while True:
-            answer = self.line("  > ", exact=True)
-            if not answer.strip():
-                # A blank line ends the answer, unless more text is already on its
-                # way: then it is a paragraph break inside pasted text.
-                if lines and self.more_waiting():
-                    lines.append("")
-                    continue
-                break
-            lines.append(answer)
-            setattr(self.draft, field_name, "\n".join(lines))
-            self.keep()
-
-    def revise_lines(self, old: list[str]) -> list[str]:
-        """The lines of an answer, each offered for change; blank ones stay as breaks."""
-        lines: list[str] = []
-        for text in old:
-            if not text.strip():
-                # One break between paragraphs, even when the one between was left out.
-                if lines and lines[-1]:
-                    lines.append("")
-                continue
-            answer = self.line("  > ", exact=True, prefill=text)
-            if answer.strip() not in ("", "-"):
-                lines.append(answer)
-        if lines and not lines[-1]:
-            lines.pop()
-        return lines
-
-    def ask_ratings(self) -> None:
-        render.step(
-            6,
-            STEPS,
-            "How well did it live up to each principle?",
-            "1 (not at all) to 5 (fully); Enter skips one that did not apply; ? shows examples",
-        )
-        total = len(self.guide.principles)
-        for number, principle in enumerate(self.guide.principles, start=1):
-            key = f"rate:{principle.slug}"
-            if key not in self.draft.done:
-                self.ask_rating(principle, number, total)
-                self.draft.mark_done(key)
-                self.keep()
-
-    def ask_rating(self, principle: Principle, number: int, total: int) -> None:
-        render.principle_prompt(principle, number, total)
-        now = self.draft.ratings.get(principle.slug)
-
-        def accept(answer: str) -> bool:
-            if answer == "?":
-                render.rating_examples(principle)
-                return False
-            if answer in ("", "-"):
-                self.draft.ratings.pop(principle.slug, None)
-            else:
-                self.draft.ratings[principle.slug] = parse_score(answer)
-            return True
-
-        self.ask_until_valid(f"  Rating 1-5{self.skip_hint(now)}: ", accept, now)
-
-    def ask_feeling(self) -> None:
-        render.step(
-            7,
-            STEPS,
-            "How are you feeling after this conversation?",
-            "optional: 1 drained, 3 okay, 5 well",
-        )
-
-        def accept(answer: str) -> bool:
-            feeling = answer not in ("", "-")
-            self.draft.feeling = parse_feeling(answer) if feeling else None
-            return True
-
-        now = self.draft.feeling
-        self.ask_until_valid(f"  Feeling 1-5{self.skip_hint(now)}: ", accept, now)
-
-    def ask_tags(self) -> None:
-        render.step(8, STEPS, "Tags", "optional, separated by commas, e.g. warmline, first-contact")
-        shown = ", ".join(self.draft.tags)
-
-        def accept(answer: str) -> bool:
-            self.draft.tags = list(clean_tags(answer.split(","))) if answer != "-" else []
-            return True
-
-        self.ask_until_valid(f"  Tags{self.skip_hint(shown)}: ", accept, shown)
-
-    # Before saving ------------------------------------------------------------
-
-    def privacy_guard(self) -> None:
-        """Show what looks identifying and offer to re-enter that answer, until it is kept."""
-        kept: set[str] = set()
-        while True:
-            found = [f for f in privacy_findings(self.draft, self.guide) if f[0] not in kept]
-            if not found:
-                return
-            field_name, label, findings = found[0]
-            render.privacy_warning(label, self._field_text(field_name), findings)
-            if self.strict_privacy:
-                render.hint("  --strict-privacy is on, so this answer needs changing.")
-                choice = "e"
-            else:
-                choice = self.choose("  [e] edit this answer, or [k] keep it as it is? ", "ek")
-            if choice == "k":
-                kept.add(field_name)
-                continue
-            if field_name == "peer":
-                self.ask_peer()
-            elif self.use_editor:
-                reflection_from_editor(self.draft)
-            else:
-                question = next(p.question for p in REFLECTION_PROMPTS if p.field == field_name)
-                self.ask_text(field_name, question, revise=True)
-            self.keep()
-
-    def _field_text(self, field_name: str) -> str:
-        value = getattr(self.draft, field_name)
-        return value if isinstance(value, str) else ""
-
-    def choose(self, prompt: str, letters: str, default: str | None = None) -> str:
-        """One letter from `letters`; Enter gives `default` when there is one."""
-        while True:
-            answer = self.line(prompt).lower()
-            if not answer and default:
-                return default
-            if answer[:1] in letters and answer:
-                return answer[0]
-            render.hint(f"  Type one of: {', '.join(letters)}.")
-
-    def confirm_save(self) -> bool:
-        return self.choose("  Save this entry? [Y/n] ", "yn", default="y") == "y"
 
 
 def keep_or_show(draft: Draft, keep: Callable[[], Path]) -> Path | None:

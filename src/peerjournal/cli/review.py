@@ -163,7 +163,7 @@ def review_command(
     if as_json:
         render.json_data(reviewing.review_json(result))
     elif markdown:
-        with output_to(ctx, file, overwrite=overwrite) as handle:
+        with output_to(ctx, file, overwrite=overwrite, kind="supervision summary") as handle:
             handle.write(text)
         if file not in (None, "-"):
             render.notice(f"Your summary for supervision is in {file} (only you can read it).")
