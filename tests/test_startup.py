@@ -131,6 +131,7 @@ EVERYDAY: list[tuple[list[str], str]] = [
 # Commands that may read or write through the ORM (the write side loads it on purpose).
 WRITE_SIDE = {
     "log",
+    "done",
     "edit",
     "delete",
     "share",
