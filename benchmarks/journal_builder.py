@@ -6,6 +6,9 @@ schema, PRAGMAs and migrations) and the rows then go in with the standard
 library's sqlite3 in a few large transactions. The rows are stored exactly as
 the models store them: naive UTC timestamps in SQLAlchemy's text format, the
 local calendar day and the offset that together give back the local time.
+Besides ratings and tags, some entries carry flags and follow-ups (most of
+the old ones kept), and most weeks have an intention, so every query of the
+read side meets tables of a realistic size.
 
 The same stream of entries can also be written as a jrnl plain-text journal,
 so both tools are timed on the same words.
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from peerjournal.principles import Principle
 
 # Bump when the rows this module writes change, so cached journals are rebuilt.
-BUILDER_REVISION = 2
+BUILDER_REVISION = 3
 
 # The word the benchmark searches for; about one entry in two hundred has it.
 SEARCH_WORD = "grandmother"
@@ -116,6 +119,23 @@ _RATING_NOTES = (
     "Could have named a strength.",
     "They set the pace.",
 )
+_FOLLOW_UPS = (
+    "Send the housing leaflet",
+    "Call back about the group times",
+    "Find the benefits advice number",
+    "Check in after the appointment",
+    "Bring the meeting list next time",
+)
+_INTENTIONS = (
+    "Ask before offering anything.",
+    "Let silences sit a little longer.",
+    "Name one strength in every conversation.",
+    "Take five minutes after hard calls.",
+)
+# Shares of entries with a flag, with follow-ups; of weeks with an intention.
+_FLAGGED = 0.1
+_WITH_FOLLOW_UP = 0.15
+_WEEKS_WITH_INTENTION = 0.6
 
 
 @dataclass(frozen=True)
@@ -250,6 +270,11 @@ def build_journal(
     try:
         _check_columns(conn, "entry", _ENTRY_COLUMNS)
         _check_columns(conn, "rating", ("id", "entry_id", "slug", "principle_name", "score"))
+        _check_columns(conn, "flag", ("entry_id", "name"))
+        _check_columns(conn, "follow_up", ("id", "entry_id", "text"))
+        _check_columns(
+            conn, "intention", ("id", "period_start", "period_end", "text", "written_at")
+        )
         conn.execute("PRAGMA synchronous = OFF")
         # Triggers (the search index's) would rebuild a row per rating and tag inserted:
         # set them aside and index every entry once at the end instead.
@@ -279,13 +304,20 @@ def _insert_entries(
     end: date,
     seed: int,
 ) -> None:
+    from peerjournal.records import FLAGS
+
     first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entry").fetchone()[0]
     entries = sample_entries(count, days, end=end, principles=len(principles), seed=seed)
+    # A separate stream, so the entries' words (which jrnl gets too) stay as they were.
     rng = random.Random(seed + 1)
+    flags = sorted(FLAGS)
+    recent = datetime.combine(end - timedelta(days=14), datetime.min.time()).astimezone()
     batch_size = 10_000
     entry_rows: list[tuple[object, ...]] = []
     rating_rows: list[tuple[object, ...]] = []
     tag_rows: list[tuple[object, ...]] = []
+    flag_rows: list[tuple[object, ...]] = []
+    follow_up_rows: list[tuple[object, ...]] = []
     for number, sample in enumerate(entries, start=first_id):
         offset = sample.local_time.utcoffset() or timedelta(0)
         logged = sample.local_time + timedelta(minutes=rng.randint(2, 240))
@@ -314,10 +346,56 @@ def _insert_entries(
             if score is not None:
                 rating_rows.append((number, principle.slug, principle.name, score, note))
         tag_rows.extend((number, tag) for tag in sample.tags)
+        if rng.random() < _FLAGGED:
+            flag_rows.extend((number, f) for f in rng.sample(flags, rng.choice((1, 1, 2))))
+        if rng.random() < _WITH_FOLLOW_UP:
+            due = sample.local_time.date() + timedelta(days=rng.randint(1, 7))
+            # Older promises are mostly kept; the last two weeks' are mostly still open.
+            kept = rng.random() < (0.3 if sample.local_time >= recent else 0.95)
+            done = logged + timedelta(days=rng.uniform(0.2, 6)) if kept else None
+            follow_up_rows.append(
+                (
+                    number,
+                    rng.choice(_FOLLOW_UPS),
+                    due.isoformat(),
+                    rng.choice((None, None, "10:00", "15:30")),
+                    _sql_datetime(done) if done is not None else None,
+                )
+            )
         if len(entry_rows) >= batch_size:
-            _insert(conn, entry_rows, rating_rows, tag_rows)
-            entry_rows, rating_rows, tag_rows = [], [], []
-    _insert(conn, entry_rows, rating_rows, tag_rows)
+            _insert(conn, entry_rows, rating_rows, tag_rows, flag_rows, follow_up_rows)
+            entry_rows, rating_rows, tag_rows, flag_rows, follow_up_rows = [], [], [], [], []
+    _insert(conn, entry_rows, rating_rows, tag_rows, flag_rows, follow_up_rows)
+    _insert_intentions(conn, days, end, rng)
+
+
+def _insert_intentions(conn: sqlite3.Connection, days: int, end: date, rng: random.Random) -> None:
+    """A weekly intention after most reviews (weeks ending on Sunday), most with a reply."""
+    sunday = end - timedelta(days=(end.weekday() + 1) % 7)
+    rows = []
+    while sunday - timedelta(days=6) >= end - timedelta(days=days - 1):
+        if rng.random() < _WEEKS_WITH_INTENTION:
+            written = datetime.combine(sunday, datetime.min.time()).astimezone()
+            written += timedelta(hours=18)
+            replied = written + timedelta(days=7) if sunday < end - timedelta(days=7) else None
+            rows.append(
+                (
+                    (sunday - timedelta(days=6)).isoformat(),
+                    sunday.isoformat(),
+                    rng.choice(_INTENTIONS),
+                    _sql_datetime(written),
+                    "Mostly; I forgot on the busy days." if replied else None,
+                    _sql_datetime(replied) if replied else None,
+                )
+            )
+        sunday -= timedelta(days=7)
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO intention (period_start, period_end, text, written_at, reply, replied_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    conn.execute("COMMIT")
 
 
 def _fill_search_index(path: Path) -> None:
@@ -345,6 +423,8 @@ def _insert(
     entries: list[tuple[object, ...]],
     ratings: list[tuple[object, ...]],
     tags: list[tuple[object, ...]],
+    flags: list[tuple[object, ...]],
+    follow_ups: list[tuple[object, ...]],
 ) -> None:
     columns = ", ".join(_ENTRY_COLUMNS)
     marks = ", ".join("?" for _ in _ENTRY_COLUMNS)
@@ -357,6 +437,12 @@ def _insert(
             ratings,
         )
         conn.executemany("INSERT INTO tag (entry_id, name) VALUES (?, ?)", tags)
+        conn.executemany("INSERT INTO flag (entry_id, name) VALUES (?, ?)", flags)
+        conn.executemany(
+            "INSERT INTO follow_up (entry_id, text, due_date, due_time, done_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            follow_ups,
+        )
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -69,3 +69,47 @@ def test_jrnl_journal_has_one_dated_heading_per_entry(tmp_path: Path) -> None:
     assert len(headings) == 20
     assert headings == sorted(headings)
     assert headings[-1].startswith("2026-03-01")
+
+
+def test_built_journal_has_flags_follow_ups_and_intentions_the_read_side_reads(
+    tmp_path: Path,
+) -> None:
+    from peerjournal.queries import Window, open_reader
+    from peerjournal.records import FLAGS
+
+    path = tmp_path / "built.db"
+    build_journal(path, 400, 70, end=END)
+
+    with open_reader(db.locate(str(path))) as reader:
+        entries = reader.entries(limit=400)
+        everything = reader.follow_ups(include_done=True)
+        still_open = reader.follow_ups()
+        intentions = reader.intentions()
+        flagged = reader.flagged(Window(date(2026, 1, 1), END))
+
+    flagged_ids = {e.id for e in entries if e.flags}
+    assert 10 <= len(flagged_ids) <= 80
+    assert {f for e in entries for f in e.flags} <= set(FLAGS)
+    assert {e.id for e in flagged} <= flagged_ids and flagged
+    assert 20 <= len(everything) <= 100
+    assert 0 < len(still_open) < len(everything)
+    assert all(f.follow_up.due is not None for f in everything)
+    assert 3 <= len(intentions) <= 10
+    assert all(i.end.weekday() == 6 and (i.end - i.start).days == 6 for i in intentions)
+
+
+def test_query_plans_mark_reading_a_whole_large_table_by_its_alias_too(tmp_path: Path) -> None:
+    from benchmarks.plans import explain, whole_reads
+
+    path = tmp_path / "built.db"
+    build_journal(path, 50, 10, end=END)
+
+    def marks(statement: str) -> list[str]:
+        return whole_reads(statement, explain(path, statement, ()))
+
+    assert marks("SELECT e.id FROM entry e WHERE e.mode = 'phone'") == ["all of entry"]
+    assert marks("SELECT r.note FROM rating AS r WHERE r.score > 2") == ["all of rating"]
+    newest = "SELECT e.id FROM entry e ORDER BY e.local_date DESC, e.id DESC LIMIT 10"
+    assert marks(newest) == []
+    assert marks(newest.removesuffix(" LIMIT 10")) == ["all of entry (through ix_entry_local_date)"]
+    assert marks("SELECT e.id FROM entry e WHERE e.id IN (3, 4)") == []

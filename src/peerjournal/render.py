@@ -48,16 +48,20 @@ def user_text(text: str, style: str = "") -> Text:
     return Text(inert(text), style=style)
 
 
+# emoji=False: a ":name:" a supporter typed stays as typed, and Rich's table of
+# emoji codes (a few milliseconds to import) is never loaded.
+
+
 @cache
 def out() -> Console:
     """The console for data, on stdout."""
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, emoji=False)
 
 
 @cache
 def err() -> Console:
     """The console for prompts and messages, on stderr."""
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 # --- wrapping -------------------------------------------------------------------------
