@@ -49,7 +49,11 @@ WORK = ROOT / "benchmarks" / ".work"
 BARE_APP = ROOT / "benchmarks" / "bare_app.py"
 
 TEN_YEARS = ("ten-year", 60_000, 3_652)
-ONE_MONTH = ("one-month", 60, 30)
+# The same pace as the ten-year journal (about 16 conversations a day), so that
+# "scaling" compares a journal's age, not how busy its last week was: a review
+# of a week with 99 conversations draws more than one with 12, whatever the
+# history behind it.
+ONE_MONTH = ("one-month", 493, 30)
 JRNL_SIZES = (1_000, 10_000)
 JRNL_DAYS = 730
 

@@ -19,6 +19,7 @@ from peerjournal.principles import Guide, Principle
 from peerjournal.queries import ActivityWindowRow, PrincipleWindowRow, Window
 from peerjournal.records import Entry as ReflectionRecord
 from peerjournal.records import Intention as IntentionRecord
+from peerjournal.records import rounded
 from peerjournal.review import (
     Review,
     build_review,
@@ -30,7 +31,6 @@ from peerjournal.review import (
     query_windows,
     review_json,
     review_moment,
-    rounded,
     windows_ending,
     with_quotes,
 )

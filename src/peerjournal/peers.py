@@ -3,7 +3,7 @@
 An alias is one person however it was capitalised ("R." and "r."); the view
 shows the spelling used most. Everything is over all the conversations with
 them: how many and when, the average of each principle rated with them (only
-those rated; one decimal on screen through review.rounded, full precision in
+those rated; one decimal on screen through records.rounded, full precision in
 the JSON), how the supporter felt afterwards, the flags their conversations
 carried, and the follow-ups still open for them, those past their date first.
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 from peerjournal.errors import InvalidValue
@@ -29,6 +30,8 @@ from peerjournal.errors import InvalidValue
 # --- kinds of contact ----------------------------------------------------------------
 
 MODES = ("in-person", "phone", "text", "video", "group", "other")
+# The kind when none is given and none was used before.
+DEFAULT_MODE = "other"
 MODE_LABELS = {
     "in-person": "in person",
     "phone": "phone",
@@ -471,6 +474,19 @@ class Intention:
     reply: str | None = None
     written_at: datetime | None = None
     replied_at: datetime | None = None
+
+
+# --- how numbers read ----------------------------------------------------------------
+
+
+def rounded(value: float) -> Decimal:
+    """A number as a person reads it: one decimal, halves rounded up (away from zero),
+    the same on every screen and in every summary (4.25 is 4.3, 3.75 is 3.8).
+
+    The float's shortest decimal spelling is rounded, not its binary value:
+    2.05 is stored a hair below 2.05, yet reads, and rounds, as 2.05.
+    """
+    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 # --- how days and moments read ----------------------------------------------------------------

@@ -984,7 +984,7 @@ _SUMMARY_NOTE = (
 
 def one_decimal(value: float) -> str:
     """A number as people read it: one decimal, halves rounded up (4.25 is 4.3)."""
-    from peerjournal.review import rounded
+    from peerjournal.records import rounded
 
     return str(rounded(value))
 

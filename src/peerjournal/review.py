@@ -6,7 +6,7 @@ windows ending on the same day. The rules below always see at least the last
 four windows, however few weeks the trend shows.
 
 Numbers. Every number a person reads has one decimal, rounded half up, by
-`rounded` alone (4.25 is 4.3, 3.75 is 3.8, 2.05 is 2.1); the JSON keeps full
+`records.rounded` alone (4.25 is 4.3, 3.75 is 3.8, 2.05 is 2.1); the JSON keeps full
 precision. A change whose rounded size is under 0.5 is noise: it carries no
 alarm colour and is never a fall worth a focus.
 
@@ -67,7 +67,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
@@ -80,7 +80,7 @@ from peerjournal.queries import (
     PrincipleWindowRow,
     Window,
 )
-from peerjournal.records import MODES, Entry, EntryFilter, Intention, day_label
+from peerjournal.records import MODES, Entry, EntryFilter, Intention, day_label, rounded
 
 DAYS = 7
 DEFAULT_WEEKS = 8
@@ -94,18 +94,8 @@ LOW_FEELING = 2.5
 EASING_ABOVE = 3.0
 BUSY_FACTOR = 1.5
 BUSY_EXTRA_MINUTES = 60
-_TENTH = Decimal("0.1")
 # A refusal names this many findings; more would not fit one readable sentence.
 SHOWN_FINDINGS = 5
-
-
-def rounded(value: float) -> Decimal:
-    """A number as a person reads it: one decimal, halves rounded up (away from zero).
-
-    The float's shortest decimal spelling is rounded, not its binary value:
-    2.05 is stored a hair below 2.05, yet reads, and rounds, as 2.05.
-    """
-    return Decimal(repr(value)).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 def notable(change: float) -> bool:

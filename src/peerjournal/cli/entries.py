@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from peerjournal import drafts, render
-from peerjournal.cli import guided, logflow
+from peerjournal import render
 from peerjournal.cli.app import app, confirm, guide_for_reading, location, reading, writing
 from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
-from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
 
 if TYPE_CHECKING:
+    from peerjournal.drafts import Draft
     from peerjournal.queries import Reader
     from peerjournal.records import Entry
 
@@ -158,6 +157,8 @@ def edit_command(
     Each old answer is on its line: press Enter to keep it, or empty the line to
     clear an optional one. The earlier version is kept in the entry's history.
     """
+    from peerjournal import drafts
+    from peerjournal.cli import logflow
     from peerjournal.journal import open_journal
     from peerjournal.records import entry_as_dict
 
@@ -225,6 +226,8 @@ def edit_command(
 
 
 def _draft_of(record: Entry) -> Draft:
+    from peerjournal.drafts import Draft
+
     return Draft(
         occurred_at=record.occurred_at,
         mode=record.mode,
@@ -245,6 +248,8 @@ def _draft_of(record: Entry) -> Draft:
 
 def _pending_edit(path: Path) -> Draft | None:
     """The unsaved answers of an earlier edit of this entry, if any can be read."""
+    from peerjournal import drafts
+
     try:
         pending = drafts.load(path)
     except drafts.DraftUnreadable as exc:
@@ -257,6 +262,9 @@ def _pending_edit(path: Path) -> Draft | None:
 
 def _ask_edit(draft: Draft, guide: Guide, path: Path, names: dict[str, str]) -> Draft | None:
     """The guided questions with the entry's answers; the new answers, or None if not saved."""
+    from peerjournal import drafts
+    from peerjournal.cli import guided, logflow
+
     flow = guided.GuidedFlow(draft, guide, path, editing=True)
     try:
         try:

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 
 from peerjournal import drafts, render
 from peerjournal.cli import logflow
-from peerjournal.cli.logflow import DEFAULT_MODE, EDITOR_OPEN, Interrupted
+from peerjournal.cli.logflow import EDITOR_OPEN, Interrupted
 from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue, UnknownPrinciple
 from peerjournal.principles import Guide, Principle
 from peerjournal.records import (
+    DEFAULT_MODE,
     FEELINGS,
     MAX_FOLLOW_UPS,
     MAX_NOTE,

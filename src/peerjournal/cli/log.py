@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from peerjournal import drafts, render
-from peerjournal.cli import completion, guided, logflow
+from peerjournal import render
+from peerjournal.cli import completion
 from peerjournal.cli.app import app, location, reading
-from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
 from peerjournal.records import (
+    DEFAULT_MODE,
     FLAGS,
     check_minutes,
     clean_flags,
@@ -27,7 +27,9 @@ from peerjournal.records import (
 )
 
 if TYPE_CHECKING:
+    from peerjournal.cli import guided
     from peerjournal.db import Location
+    from peerjournal.drafts import Draft
     from peerjournal.records import Entry, NewEntry
 
 EXIT_INTERRUPTED = 130
@@ -81,7 +83,7 @@ def log_command(
         typer.Option(
             metavar="KIND",
             help="Kind of contact: in-person, phone, text, video, group or other "
-            f"(default when not given: {logflow.DEFAULT_MODE}; in a terminal, the kind "
+            f"(default when not given: {DEFAULT_MODE}; in a terminal, the kind "
             "you used last).",
         ),
     ] = None,
@@ -211,7 +213,9 @@ def log_command(
 
 def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
     """A draft holding what the flags gave, each checked; steps given by a flag are done."""
+    from peerjournal.cli import logflow
     from peerjournal.dates import parse_when
+    from peerjournal.drafts import Draft
 
     draft = Draft()
     if options.when is not None:
@@ -245,6 +249,9 @@ def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
 
 
 def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
+    from peerjournal import drafts
+    from peerjournal.cli import logflow
+
     draft = draft_from_flags(options, guide)
     draft.what_happened = logflow.read_note(options.note, options.note_file) or ""
     _recover_editor_text(drafts.draft_path())
@@ -282,6 +289,8 @@ def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
 
 def _stopped_in_editor(draft: Draft) -> NoReturn:
     """The editor was stopped in a scripted log: keep what it held, and say where."""
+    from peerjournal.cli import logflow
+
     if not draft.reflection.strip():
         logflow.editor_done(draft)
         render.notice("Stopped. Nothing was written in the editor, so there is nothing to keep.")
@@ -336,6 +345,8 @@ def _glance(ctx: typer.Context) -> Glance:
 
 def _recover_editor_text(draft_file: Path) -> None:
     """Text left in the editor by a log that was stopped or killed becomes a draft again."""
+    from peerjournal.cli import logflow
+
     kept = logflow.recover_editor_text(draft_file)
     if kept is not None:
         render.notice(
@@ -344,6 +355,9 @@ def _recover_editor_text(draft_file: Path) -> None:
 
 
 def _guided_log(options: LogOptions, guide: Guide, db: Location, glance: Glance) -> Entry | None:
+    from peerjournal import drafts
+    from peerjournal.cli import guided, logflow
+
     path = drafts.draft_path()
     flow = guided.GuidedFlow(
         draft_from_flags(options, guide),
@@ -351,7 +365,7 @@ def _guided_log(options: LogOptions, guide: Guide, db: Location, glance: Glance)
         path,
         use_editor=options.editor,
         strict_privacy=options.strict_privacy,
-        default_mode=glance.last_mode or logflow.DEFAULT_MODE,
+        default_mode=glance.last_mode or DEFAULT_MODE,
         on_first_answer=preload_write_side,
     )
     if glance.due_today or glance.overdue:
@@ -405,6 +419,8 @@ def _import_write_side() -> None:
 
 def _offer_pending(flow: guided.GuidedFlow) -> None:
     """Resume the unfinished entry from last time, or let it go, as the user says."""
+    from peerjournal import drafts
+
     try:
         pending = drafts.load(flow.draft_file)
     except drafts.DraftUnreadable as exc:
@@ -425,6 +441,9 @@ def _offer_pending(flow: guided.GuidedFlow) -> None:
 
 
 def _stopped(flow: guided.GuidedFlow) -> NoReturn:
+    from peerjournal import drafts
+    from peerjournal.cli import logflow
+
     if flow.typed:
         render.notice("\nStopped.")
         if logflow.keep_or_show(flow.draft, lambda: drafts.save(flow.draft, flow.draft_file)):
@@ -446,6 +465,7 @@ def _stopped(flow: guided.GuidedFlow) -> NoReturn:
 
 def _save(new: NewEntry, db: Location, draft: Draft, keep: Callable[[], Path]) -> Entry:
     """Save the entry in one transaction; if that fails, keep every word and say where."""
+    from peerjournal.cli import logflow
     from peerjournal.journal import open_journal
 
     try:

@@ -16,6 +16,7 @@ from peerjournal.drafts import Draft
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide
 from peerjournal.records import (
+    DEFAULT_MODE,
     MAX_FOLLOW_UPS,
     MAX_REFLECTION,
     MAX_REFLECTION_FILE,
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from peerjournal.privacy import Finding
     from peerjournal.records import NewEntry
 
-DEFAULT_MODE = "other"
 EDITOR_FILENAME = "reflection.txt"
 # Marks a draft saved just before the editor opened: text left in the editor's
 # file then belongs to that draft.
