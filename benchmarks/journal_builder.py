@@ -256,7 +256,7 @@ def build_journal(
     path: Path, count: int, days: int, *, end: date | None = None, seed: int = 7
 ) -> None:
     """Create a peerjournal journal at `path` with `count` entries over `days` days."""
-    from peerjournal import copies, db
+    from peerjournal import db
     from peerjournal.journal import open_journal
     from peerjournal.paths import default_guide_path
     from peerjournal.principles import parse_guide
@@ -264,7 +264,7 @@ def build_journal(
     principles = parse_guide(default_guide_path())
     with open_journal(db.locate(str(path))):
         pass  # the real code creates the file, with every table, index and trigger
-    copies.dispose_engines()
+    db.dispose_engines()
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:

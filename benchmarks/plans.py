@@ -69,7 +69,7 @@ def capture(location: str, command: list[str]) -> list[tuple[str, Any]]:
     """
     from typer.testing import CliRunner
 
-    from peerjournal import copies, db
+    from peerjournal import db
     from peerjournal.cli import app
 
     seen: list[tuple[str, Any]] = []
@@ -83,7 +83,7 @@ def capture(location: str, command: list[str]) -> list[tuple[str, Any]]:
         result = CliRunner().invoke(app, ["--db", location, *command], prog_name="peerjournal")
     finally:
         db.statement_tracer = None
-        copies.dispose_engines()
+        db.dispose_engines()
     if result.exit_code != 0:
         print(f"  (exit {result.exit_code}: {result.output.strip()[-200:]})")
     return seen

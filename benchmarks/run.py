@@ -444,14 +444,14 @@ def render_table(checks: Sequence[Check]) -> str:
 
 def schema_key() -> str:
     """The schema version and a fingerprint of the tables a fresh journal gets."""
-    from peerjournal import copies, db
+    from peerjournal import db
     from peerjournal.journal import open_journal
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fresh.db"
         with open_journal(db.locate(str(path))):
             pass
-        copies.dispose_engines()
+        db.dispose_engines()
         conn = sqlite3.connect(path)
         try:
             rows = conn.execute(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from peerjournal import copies, encryption
+from peerjournal import db, encryption
 from peerjournal.cli import app
 
 UseZone = Callable[[str], None]
@@ -49,7 +49,7 @@ def journal_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     # Each test starts a run of its own: no journal chosen, no passphrase held.
     encryption.begin_run(None, None)
     yield home
-    copies.dispose_engines()
+    db.dispose_engines()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from peerjournal import drafts
+from peerjournal import db, drafts
 from peerjournal.queries import MAX_SEARCH_TERMS
 from peerjournal.records import MAX_REFLECTION, MAX_TAGS
 from tests.conftest import RunCli
@@ -233,12 +233,11 @@ def test_every_screen_stays_fast_and_small_for_a_huge_entry_an_old_version_store
 ) -> None:
     import sqlite3
 
-    from peerjournal import copies
     from peerjournal.queries import SCREEN_CLIP
 
     assert run("log", "--note", "a short one", "--rate", "empathy=4", "--no-input").exit_code == 0
     assert run("log", "--note", "x", "--rate", "hope=3", "--share", "--no-input").exit_code == 0
-    copies.dispose_engines()
+    db.dispose_engines()
     conn = sqlite3.connect(journal_home / "journal.db")
     with conn:
         conn.execute(

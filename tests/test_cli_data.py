@@ -20,7 +20,7 @@ import pytest
 from rich.console import Console
 from typer.testing import Result
 
-from peerjournal import copies, db, render
+from peerjournal import db, render
 from peerjournal.journal import open_journal
 from peerjournal.models import EntryEdit
 from peerjournal.records import NewEntry, Rating
@@ -348,7 +348,7 @@ def test_restore_refuses_a_file_that_is_not_a_journal(
 ) -> None:
     fill(2)
     live = journal_home / "journal.db"
-    copies.dispose_engines()
+    db.dispose_engines()
     before = rows(live, "SELECT uid FROM entry")
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"definitely not sqlite" * 500)
@@ -440,7 +440,7 @@ def test_forget_clears_the_words_and_keeps_the_ratings(run: RunCli, journal_home
 def test_forget_asks_on_a_terminal_and_respects_no(journal_home: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     fill(3)
-    copies.dispose_engines()
+    db.dispose_engines()
     env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "NO_COLOR": "1"}
     command = [sys.executable, "-m", "peerjournal", "forget", "--before", "2026-11-03"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from peerjournal import copies, db, housekeeping
+from peerjournal import db, housekeeping
 from tests.conftest import RunCli
 
 WORDS = ("quokka", "wombattag", "narwhal")  # one each in a reflection, a tag, a rating note
@@ -176,7 +176,7 @@ def test_an_encrypt_stopped_while_wiping_leaves_no_plain_copy_after_the_next_sta
 ) -> None:
     pytest.importorskip("sqlcipher3")
     log_words(run)
-    copies.dispose_engines()  # this process lets go of the journal, as a finished command does
+    db.dispose_engines()  # this process lets go of the journal, as a finished command does
     # Stop the encrypt with SIGKILL just as it starts to overwrite the plain journal.
     script = (
         "import os, signal\n"
@@ -213,7 +213,7 @@ def test_an_encrypt_stopped_before_the_swap_leaves_the_plain_journal_whole(
     run: RunCli, journal_home: Path
 ) -> None:
     log_words(run)
-    copies.dispose_engines()
+    db.dispose_engines()
     journal = journal_home / "journal.db"
     # Killed after the second name was made, before the encrypted copy took the journal's
     # place: the hidden name is the journal itself, and must not be wiped.

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from peerjournal import copies, db, migrations
+from peerjournal import db, migrations
 from peerjournal.errors import DatabaseError, InvalidValue
 from peerjournal.journal import open_journal
 from peerjournal.records import NewEntry, Rating
@@ -118,7 +118,7 @@ def test_an_older_database_is_backed_up_then_upgraded_with_its_data(tmp_path: Pa
 def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
     create_journal(path)
-    copies.dispose_engines()
+    db.dispose_engines()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("UPDATE schema_version SET version = 99")
@@ -271,7 +271,7 @@ def test_a_journal_locked_too_long_is_a_plain_error(
     monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 200)
     with open_journal() as journal:
         journal.add_entry(NewEntry(occurred_at=datetime.now(UTC), mode="phone"))
-    copies.dispose_engines()
+    db.dispose_engines()
     holder = sqlite3.connect(journal_home / "journal.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

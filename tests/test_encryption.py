@@ -14,7 +14,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from peerjournal import copies, drafts, encryption
+from peerjournal import db, drafts, encryption
 from peerjournal.errors import DatabaseError
 from tests.conftest import RunCli, create_journal
 
@@ -98,7 +98,7 @@ def test_a_wrong_passphrase_is_one_plain_sentence_and_the_file_is_untouched(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    copies.dispose_engines()
+    db.dispose_engines()
     journal = journal_home / "journal.db"
     before = journal.read_bytes()
 
@@ -246,7 +246,7 @@ def test_encrypt_refuses_a_journal_that_is_already_encrypted(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    copies.dispose_engines()
+    db.dispose_engines()
     journal = journal_home / "journal.db"
     before = journal.read_bytes()
     result = run("encrypt")
@@ -300,7 +300,7 @@ def test_an_encrypted_journal_without_sqlcipher_says_how_to_install_it(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    copies.dispose_engines()
+    db.dispose_engines()
     monkeypatch.setattr(encryption, "available", lambda: False)
     result = run("list")
     assert result.exit_code == 1, result.output
@@ -406,7 +406,7 @@ def test_a_damaged_plain_journal_is_never_said_to_be_encrypted_and_a_backup_rest
     log(run, "A good day to have a backup")
     assert run("backup", str(tmp_path / "good.db")).exit_code == 0
     log(run, "Written after the backup")
-    copies.dispose_engines()
+    db.dispose_engines()
     journal = journal_home / "journal.db"
     damage(journal, how)
 
@@ -435,7 +435,7 @@ def test_random_bytes_are_called_encrypted_or_damaged_never_only_encrypted(
     run: RunCli, journal_home: Path
 ) -> None:
     log(run, "Soon to be overwritten")
-    copies.dispose_engines()
+    db.dispose_engines()
     damage(journal_home / "journal.db", "random bytes")
     result = run("list")
     assert result.exit_code == 1, result.output
@@ -471,7 +471,7 @@ def test_a_journal_an_older_version_locked_with_a_decomposed_passphrase_still_op
     decomposed = unicodedata.normalize("NFD", "café au lait")
     plain, locked = tmp_path / "old.db", tmp_path / "locked.db"
     assert run("--db", str(plain), "log", "--note", MARKER, "--no-input").exit_code == 0
-    copies.dispose_engines()
+    db.dispose_engines()
     # As an older version did: SQLCipher keyed with the passphrase exactly as typed.
     conn = encryption.driver().connect(str(plain))
     conn.execute("ATTACH DATABASE ? AS locked KEY ?", (str(locked), decomposed))

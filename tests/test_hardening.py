@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from peerjournal import db
 from peerjournal.errors import GuideError
 from peerjournal.principles import MAX_GUIDE_BYTES, parse_guide
 from tests.conftest import RunCli
@@ -249,9 +250,8 @@ HOSTILE = st.text(
 )
 @given(note=HOSTILE)
 def test_any_reflection_is_stored_exactly_and_shown_inert(run: RunCli, note: str) -> None:
-    from peerjournal import copies
 
-    copies.dispose_engines()
+    db.dispose_engines()
     saved = run("log", "--note", "-", "--no-input", "--json", input=note)
     assert saved.exit_code == 0, saved.output
     entry_id = json.loads(saved.stdout)["id"]
@@ -437,7 +437,6 @@ def read_only_runner(folder: Path) -> Any:
 def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
     run: RunCli, journal_home: Path, tmp_path: Path
 ) -> None:
-    from peerjournal import copies
 
     assert run("log", "--note", "Words on a read-only drive", "--no-input").exit_code == 0
     elsewhere = tmp_path / "elsewhere"
@@ -448,7 +447,7 @@ def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
     assert (
         run("--db", str(elsewhere / "other.db"), "backup", str(elsewhere / "b.db")).exit_code == 0
     )
-    copies.dispose_engines()
+    db.dispose_engines()
     before = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())
     command = read_only_runner(journal_home)
     env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home)}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from peerjournal import copies
+from peerjournal import db
 from tests.conftest import RunCli
 
 # A C1 control sequence introducer and a right-to-left override: json.dumps leaves both raw.
@@ -24,7 +24,7 @@ def journal(run: RunCli, journal_home: Path) -> Path:
     result = run("log", "--note", "A call about the weekend", "--rate", "empathy=4", "--no-input")
     assert result.exit_code == 0, result.output
     assert run("backup").exit_code == 0
-    copies.dispose_engines()
+    db.dispose_engines()
     return journal_home / "journal.db"
 
 
@@ -171,7 +171,7 @@ def test_an_impossible_offset_an_old_import_stored_shows_everywhere(
     run: RunCli, journal_home: Path
 ) -> None:
     assert run("log", "--note", "Imported long ago", "--no-input").exit_code == 0
-    copies.dispose_engines()
+    db.dispose_engines()
     conn = sqlite3.connect(journal_home / "journal.db")
     with conn:
         conn.execute("UPDATE entry SET utc_offset = 1440")

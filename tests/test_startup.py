@@ -81,7 +81,7 @@ def small_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Made through the write side, as `log` makes one; returns the home folder.
     """
-    from peerjournal import copies, db
+    from peerjournal import db
     from peerjournal.journal import open_journal
     from peerjournal.records import FollowUp, NewEntry, Rating
 
@@ -110,7 +110,7 @@ def small_journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     shared=True,
                 )
             )
-    copies.dispose_engines()
+    db.dispose_engines()
     return home
 
 

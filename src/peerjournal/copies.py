@@ -174,7 +174,7 @@ def restore(location: db.Location, source: Path) -> Restored:
             else:
                 unlocked = True
         # Connections this process holds would keep reading the old pages.
-        dispose_engines()
+        db.dispose_engines()
         kept = _keep_replaced(live) if db.exists(live) else None
         _replace(ready, live)
     finally:
@@ -199,17 +199,6 @@ def _refuse_export(source: Path) -> None:
         f"{source} is a {kind} export, not a backup: bring its entries back with "
         f"'peerjournal import {source}'. Your journal was left untouched."
     )
-
-
-def dispose_engines() -> None:
-    """Close the write side's connections, if this process opened any, before a file changes,
-    and forget what the files looked like (encrypted or plain)."""
-    import sys
-
-    journal = sys.modules.get("peerjournal.journal")
-    if journal is not None:
-        journal.dispose_all()
-    encryption.forget_files()
 
 
 def _check_backup(staged: Path, source: Path) -> int:
@@ -368,7 +357,7 @@ def encrypt(path: Path, passphrase: str, *, keep_plain: bool = False) -> Encrypt
         raise DatabaseError(f"The journal {path} is already encrypted.")
     passphrase = encryption.normalised(passphrase)
     encryption.driver()
-    dispose_engines()
+    db.dispose_engines()
     copy = hidden_name(path, "encrypting")
     plain = hidden_name(path, PLAIN_LABEL)
     timeout = db.BUSY_TIMEOUT_MS / 1000
@@ -475,7 +464,7 @@ def compact(path: Path, *, unfinished_only: bool = False) -> bool:
     """
     if not path.exists():
         return True
-    dispose_engines()
+    db.dispose_engines()
     timeout = db.BUSY_TIMEOUT_MS / 1000
     conn = db.open_connection(path, db.key_for(path), timeout=timeout, isolation_level=None)
     try:

@@ -188,6 +188,17 @@ def checkpoint(path: Path) -> bool:
     return not busy
 
 
+def dispose_engines() -> None:
+    """Close the write side's connections, if this process opened any, before a file changes,
+    and forget what the files looked like (encrypted or plain)."""
+    import sys
+
+    journal = sys.modules.get("peerjournal.journal")
+    if journal is not None:
+        journal.dispose_all()
+    encryption.forget_files()
+
+
 def key_for(path: Path) -> str | None:
     """The passphrase that opens the file at `path`, or None for a plain (or new) file."""
     if not encryption.looks_encrypted(path):

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -849,8 +850,28 @@ def _within(windows: Sequence[Window], where: EntryFilter) -> tuple[str, list[An
     return f"e.local_date BETWEEN ? AND ? AND {sql}", [first.isoformat(), last.isoformat(), *params]
 
 
-def _window_case(windows: Sequence[Window]) -> tuple[str, list[str]]:
-    """A SQL expression giving each entry's window number from its local day."""
+def _window_case(windows: Sequence[Window]) -> tuple[str, list[Any]]:
+    """A SQL expression giving each entry's window number from its local day.
+
+    A review's windows are consecutive spans of the same length: the number is
+    then arithmetic on the day (one step per row, whatever the number of weeks);
+    other windows fall back to one comparison per window.
+    """
+    lengths = {(w.end - w.start).days + 1 for w in windows}
+    consecutive = all((later.start - earlier.end).days == 1 for earlier, later in pairwise(windows))
+    if len(lengths) == 1 and consecutive:
+        (days,) = lengths
+        back = "CAST(julianday(?) - julianday(e.local_date) AS INTEGER)"
+        return (
+            f"CASE WHEN e.local_date BETWEEN ? AND ? THEN ? - {back} / ? ELSE -1 END",
+            [
+                windows[0].start.isoformat(),
+                windows[-1].end.isoformat(),
+                len(windows) - 1,
+                windows[-1].end.isoformat(),
+                days,
+            ],
+        )
     whens = " ".join(f"WHEN e.local_date BETWEEN ? AND ? THEN {i}" for i in range(len(windows)))
     params = [d.isoformat() for w in windows for d in (w.start, w.end)]
     return f"CASE {whens} ELSE -1 END", params

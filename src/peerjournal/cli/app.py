@@ -237,12 +237,13 @@ def root(
 
 
 def _choose_journal(ctx: typer.Context, db: str | None) -> None:
-    from peerjournal import copies, encryption
+    from peerjournal import encryption
+    from peerjournal.db import dispose_engines
 
     ctx.find_root().obj = Settings(db=db)
     # A run starts with no connection left open by an earlier one in the same
     # process (tests run many): a file's header is read afresh only then.
-    copies.dispose_engines()
+    dispose_engines()
     encryption.begin_run(db, ask_passphrase)
     from peerjournal.cli.data import tidy_at_start
 

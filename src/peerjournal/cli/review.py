@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from peerjournal.review import Review
 
 # Enough reflections to read on a Sunday evening; the rest are one command away.
-SCREEN_REFLECTIONS = 50
+SCREEN_REFLECTIONS = 20
 MARKDOWN_REFLECTIONS = 500
 
 
@@ -206,7 +206,9 @@ def _last_day(until: str | None, week: str | None) -> date:
     now = today()
     if week is not None:
         return last_day(iso_week_sunday(week), now, week=week)
-    return last_day(parse_day(until or "today", today=now), now)
+    if until is None:
+        return now  # the usual case: no words to read (the date grammar is built on first use)
+    return last_day(parse_day(until, today=now), now)
 
 
 def _no_such_tag(tag: str, tags: list[str]) -> str:
