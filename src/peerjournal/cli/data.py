@@ -65,15 +65,39 @@ def output_to(
         housekeeping.note_outside_copy(path, kind)
 
 
+def might_need_tidying(journal: Path) -> bool:
+    """Whether any name could be something housekeeping.tidy removes: a hidden file of an
+    unfinished command, or a copy kept before a restore or an upgrade.
+
+    A glance at names only, so that the nearly-always case (nothing to tidy) costs
+    no import of the housekeeping module on every command.
+    """
+    from peerjournal.paths import data_dir
+
+    worth_a_look = (".", f"{journal.stem}.before-")
+    for folder in dict.fromkeys((journal.parent, data_dir(), data_dir() / "backups")):
+        try:
+            with os.scandir(folder) as found:
+                for item in found:
+                    if item.name.startswith(worth_a_look):
+                        return True
+        except OSError:
+            continue
+    return False
+
+
 def tidy_at_start(ctx: typer.Context) -> None:
     """Clear what stopped commands left behind and copies kept past their time; say so."""
-    from peerjournal import housekeeping
     from peerjournal.errors import DatabaseError
 
     try:
         journal = location(ctx).path
     except DatabaseError:
         return  # the command itself says what is wrong with the location
+    if not might_need_tidying(journal):
+        return
+    from peerjournal import housekeeping
+
     done = housekeeping.tidy(journal)
     if not done:
         return
