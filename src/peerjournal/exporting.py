@@ -29,9 +29,8 @@ from peerjournal.records import (
     Entry,
     EntryFilter,
     Intention,
-    follow_up_as_dict,
+    entry_as_dict,
     mode_label,
-    rating_as_dict,
     when_label,
 )
 
@@ -41,6 +40,28 @@ FORMAT_NAME = "peerjournal"
 # import, so files of every release read back. A change that is not additive
 # adds a step to importing._FORMAT_UPGRADES.
 FORMAT_VERSION = 1
+
+# An exported entry's keys, in the order the file has always had them.
+EXPORT_KEYS = (
+    "uid",
+    "occurred_at",
+    "utc_offset",
+    "local_date",
+    "logged_at",
+    "edited_at",
+    "mode",
+    "minutes",
+    "peer",
+    "what_happened",
+    "so_what",
+    "now_what",
+    "feeling",
+    "shared",
+    "ratings",
+    "tags",
+    "flags",
+    "follow_ups",
+)
 
 CSV_BASE_COLUMNS = (
     "uid",
@@ -99,29 +120,11 @@ def _iso(moment: datetime | None) -> str | None:
 def export_item(
     entry: Entry, edits: Sequence[tuple[datetime, str]] | None = None
 ) -> dict[str, Any]:
-    """One entry as the JSON export holds it (no journal-local numbers: uids instead)."""
-    item: dict[str, Any] = {
-        "uid": entry.uid,
-        "occurred_at": _iso(entry.occurred_at),
-        "utc_offset": entry.utc_offset,
-        "local_date": entry.local_date,
-        "logged_at": _iso(entry.logged_at),
-        "edited_at": _iso(entry.edited_at),
-        "mode": entry.mode,
-        "minutes": entry.minutes,
-        "peer": entry.peer,
-        "what_happened": entry.what_happened,
-        "so_what": entry.so_what,
-        "now_what": entry.now_what,
-        "feeling": entry.feeling,
-        "shared": entry.shared,
-        "ratings": [rating_as_dict(r) for r in entry.ratings],
-        "tags": list(entry.tags),
-        "flags": list(entry.flags),
-        "follow_ups": [
-            {k: v for k, v in follow_up_as_dict(f).items() if k != "id"} for f in entry.follow_ups
-        ],
-    }
+    """One entry as the JSON export holds it: `entry_as_dict`'s data without the
+    journal-local numbers (the entry's and its follow-ups'), which the uid replaces."""
+    data = entry_as_dict(entry)
+    item: dict[str, Any] = {key: data[key] for key in EXPORT_KEYS}
+    item["follow_ups"] = [{k: v for k, v in f.items() if k != "id"} for f in data["follow_ups"]]
     if edits is not None:
         item["edits"] = [
             {"edited_at": _iso(moment), "previous": previous} for moment, previous in edits

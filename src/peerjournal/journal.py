@@ -118,21 +118,7 @@ class Journal:
 
     def add_entry(self, new: NewEntry, *, uid: str | None = None) -> Entry:
         """Save an entry with its ratings, tags, flags and follow-ups."""
-        row = EntryRow(
-            uid=uid or uuid.uuid4().hex,
-            occurred_at=new.occurred_at,
-            utc_offset=offset_minutes(new.occurred_at),
-            local_date=new.local_date,
-            logged_at=datetime.now(UTC),
-            mode=new.mode,
-            minutes=new.minutes,
-            peer=new.peer,
-            what_happened=new.what_happened,
-            so_what=new.so_what,
-            now_what=new.now_what,
-            feeling=new.feeling,
-            shared=new.shared,
-        )
+        row = EntryRow(uid=uid or uuid.uuid4().hex, logged_at=datetime.now(UTC), **_columns(new))
         self.session.add(row)
         self.session.flush()
         assert row.id is not None
@@ -174,18 +160,9 @@ class Journal:
                 entry_id=entry_id, edited_at=now, previous=json.dumps(before, ensure_ascii=False)
             )
         )
-        row.occurred_at = changes.occurred_at
-        row.utc_offset = offset_minutes(changes.occurred_at)
-        row.local_date = changes.local_date
+        for column, value in _columns(changes).items():
+            setattr(row, column, value)
         row.edited_at = now
-        row.mode = changes.mode
-        row.minutes = changes.minutes
-        row.peer = changes.peer
-        row.what_happened = changes.what_happened
-        row.so_what = changes.so_what
-        row.now_what = changes.now_what
-        row.feeling = changes.feeling
-        row.shared = changes.shared
         self.session.add(row)
         conn = self.session.connection()
         for table in (Rating, Tag, Flag):
@@ -320,19 +297,9 @@ class Journal:
             .insert()
             .values(
                 uid=imported.uid,
-                occurred_at=new.occurred_at,
-                utc_offset=offset_minutes(new.occurred_at),
-                local_date=new.local_date,
                 logged_at=imported.logged_at,
                 edited_at=imported.edited_at,
-                mode=new.mode,
-                minutes=new.minutes,
-                peer=new.peer,
-                what_happened=new.what_happened,
-                so_what=new.so_what,
-                now_what=new.now_what,
-                feeling=new.feeling,
-                shared=new.shared,
+                **_columns(new),
             )
         )
         entry_id = inserted.inserted_primary_key[0]  # type: ignore[index]
@@ -401,6 +368,24 @@ class Journal:
         (db.clear_words_before says which). Returns how many entries were cleared."""
         self.scrubbed = True
         return db.clear_words_before(self._raw(), before.isoformat())
+
+
+def _columns(new: NewEntry) -> dict[str, Any]:
+    """An entry's content as the entry table's columns: the one mapping that saving,
+    editing and importing all write through."""
+    return {
+        "occurred_at": new.occurred_at,
+        "utc_offset": offset_minutes(new.occurred_at),
+        "local_date": new.local_date,
+        "mode": new.mode,
+        "minutes": new.minutes,
+        "peer": new.peer,
+        "what_happened": new.what_happened,
+        "so_what": new.so_what,
+        "now_what": new.now_what,
+        "feeling": new.feeling,
+        "shared": new.shared,
+    }
 
 
 def _table(model: type[Any]) -> Any:
