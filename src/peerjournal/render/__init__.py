@@ -6,7 +6,6 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -30,18 +29,23 @@ if TYPE_CHECKING:
     from peerjournal.peers import PeerReview
     from peerjournal.principles import Guide, Principle
     from peerjournal.privacy import Finding
-    from peerjournal.queries import OpenFollowUp, Window
-    from peerjournal.records import Entry, FollowUp, NewEntry, Rating
+    from peerjournal.queries import Window
+    from peerjournal.records import Entry, NewEntry, Rating
     from peerjournal.review import Evidence, Focus, Point, Review, Strongest
 
 __all__ = [
     "FLAG_MARKS",
     "day_label",
+    "due_label",
     "entry_detail",
     "entry_list",
     "entry_summary",
     "feeling_label",
     "flag_marks",
+    "follow_up_done",
+    "follow_up_line",
+    "follow_up_list",
+    "follow_ups_reminder",
     "inert",
     "passage",
     "principle_detail",
@@ -614,72 +618,6 @@ def json_data(data: object) -> None:
 # --- follow-ups ---
 
 
-def follow_ups_reminder(due_today: int, overdue: int) -> None:
-    """The one line `log` opens with when promises are due or overdue."""
-    parts = []
-    if overdue:
-        parts.append(f"{plural(overdue, 'follow-up')} overdue")
-    if due_today:
-        parts.append(f"{plural(due_today, 'follow-up')} due today")
-    them = "it" if due_today + overdue == 1 else "them"
-    notice(
-        f"A reminder first: you have {' and '.join(parts)}. See {them} with: peerjournal followups"
-    )
-
-
-def follow_up_list(found: Sequence[OpenFollowUp], *, include_done: bool, now: datetime) -> None:
-    """Follow-ups on stdout, overdue first: number, what, by when, and where it was promised."""
-    if not found:
-        if include_done:
-            notice(
-                "No follow-ups yet. When you promise something in a conversation, "
-                "'peerjournal log' asks about it and it is listed here."
-            )
-        else:
-            notice("No open follow-ups: nothing you promised is waiting.")
-        return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Promise")
-    table.add_column("By when", no_wrap=True)
-    table.add_column("From", no_wrap=True)
-    for item in found:
-        follow_up = item.follow_up
-        due = Text(due_label(follow_up))
-        if follow_up.done and follow_up.done_at is not None:
-            due = Text(f"done {when_label(follow_up.done_at.astimezone())}", style="dim")
-        elif follow_up.overdue(now):
-            due.append(" · overdue", style="bold")
-        source = Text(f"#{item.entry_id} {day_label(date.fromisoformat(item.local_date))}")
-        if item.peer:
-            source.append(" with ")
-            source.append(inert(item.peer))
-        table.add_row(str(follow_up.id), user_text(follow_up.text), due, source)
-    out().print(table)
-    err().print(Text("Mark one done with: peerjournal done NUMBER", style="dim"))
-
-
-def due_label(follow_up: FollowUp) -> str:
-    """When a follow-up is due, as every list of them says it; empty when undated."""
-    from peerjournal.dates import Due
-
-    return Due(follow_up.due, follow_up.due_time).label() if follow_up.due else ""
-
-
-def follow_up_done(item: OpenFollowUp, *, already: bool) -> None:
-    """What `done N` did: the promise, and the entry it was made in."""
-    follow_up = item.follow_up
-    if already and follow_up.done_at is not None:
-        line = Text("Already marked done on ")
-        line.append(when_label(follow_up.done_at.astimezone()))
-        line.append(": ")
-    else:
-        line = Text("Marked done: ")
-    line.append(inert(follow_up.text))
-    line.append(f" (follow-up {follow_up.id}, promised in entry #{item.entry_id}).")
-    say(line)
-
-
 # --- review ---
 
 _NO_DATA_MARK = "·"
@@ -979,24 +917,6 @@ def _flagged_text(review: Review) -> Group:
     return Group(*parts)
 
 
-def _follow_up_line(
-    item: OpenFollowUp, *, late: bool, today: date | None = None, with_peer: bool = True
-) -> Text:
-    from peerjournal.dates import Due
-
-    follow_up = item.follow_up
-    line = Text(f"  [{follow_up.id}] ", style="dim")
-    line.append(inert(follow_up.text))
-    if follow_up.due is not None:
-        due = Due(follow_up.due, follow_up.due_time).label(today=today)
-        line.append(f" · was due {due}" if late else f" · by {due}", style="bold" if late else "")
-    line.append(f" · from #{item.entry_id}", style="dim")
-    if with_peer and item.peer:
-        line.append(" with ", style="dim")
-        line.append(inert(item.peer), style="dim")
-    return line
-
-
 def _follow_ups_count(review: Review) -> str:
     """Open, past their date, done this week: the counts in words."""
     kept = review.follow_ups
@@ -1016,7 +936,7 @@ def _follow_ups_text(review: Review) -> Text:
     seen_from = kept.as_of.date() if kept.as_of is not None else None
     for place, item in enumerate(kept.open[:SHOWN_FOLLOW_UPS]):
         body.append("\n")
-        body.append(_follow_up_line(item, late=place < kept.overdue, today=seen_from))
+        body.append(follow_up_line(item, late=place < kept.overdue, today=seen_from))
     if len(kept.open) > SHOWN_FOLLOW_UPS:
         more = len(kept.open) - SHOWN_FOLLOW_UPS
         body.append(f"\n  …and {more} more. See them all with: peerjournal followups", style="dim")
@@ -1386,7 +1306,7 @@ def peer_screen(view: PeerReview, *, console: Console | None = None) -> None:
     if kept.open:
         screen.print(Text(f"Open follow-ups: {len(kept.open)}", style="bold"))
         for place, item in enumerate(kept.open):
-            screen.print(prose(_follow_up_line(item, late=place < kept.overdue, with_peer=False)))
+            screen.print(prose(follow_up_line(item, late=place < kept.overdue, with_peer=False)))
     else:
         screen.print(Text("No follow-up is open for them.", style="dim"))
     screen.print()
@@ -1433,5 +1353,12 @@ from peerjournal.render.entries import (  # noqa: E402
     rating_bar,
     search_results,
     when_label_day,
+)
+from peerjournal.render.followups import (  # noqa: E402
+    due_label,
+    follow_up_done,
+    follow_up_line,
+    follow_up_list,
+    follow_ups_reminder,
 )
 from peerjournal.render.guide import principle_detail, principles_list, support_contacts  # noqa: E402
