@@ -199,6 +199,8 @@ def entry_summary(entry: NewEntry) -> None:
     err().print(Panel(_entry_body(entry), title="Your entry", title_align="left", expand=False))
 
 
+# --- search ---
+
 _MATCH_STYLE = "bold underline"  # still visible with NO_COLOR: never colour alone
 
 

@@ -1,5 +1,8 @@
-"""The guided log's look: its steps and questions, the privacy warning, drafts, the line that
-confirms a save, and the feedback after it."""
+"""The guided log's look: its steps and questions, privacy warning, drafts, feedback after saving.
+
+What a supporter sees while logging, from the first step to the words after
+saving (the rules that choose those words are in feedback.py).
+"""
 
 from __future__ import annotations
 
