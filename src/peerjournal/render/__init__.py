@@ -100,6 +100,10 @@ def out() -> Console:
     return Console(highlight=False, soft_wrap=False, emoji=False)
 
 
+# A test that replaces `render.err` sees every message (say, error, hint, progress):
+# they look it up here as they run. The screens' modules took their own reference
+# when imported, so what they print straight to it (menus, questions, the list's
+# legend, the check before saving) still reaches the real console.
 @cache
 def err() -> Console:
     """The console for prompts and messages, on stderr."""
