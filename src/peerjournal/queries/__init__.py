@@ -29,9 +29,9 @@ from peerjournal.queries.entries import (
     SCREEN_CLIP,
     _clipped,
     _clipped_sql,
-    _where,
 )
 from peerjournal.queries.followups import FollowUpQueries, OpenFollowUp
+from peerjournal.queries.peers import FlagCount, PeerQueries, RatingTotal, SpanTotals
 from peerjournal.queries.review import ActivityWindowRow, PrincipleWindowRow, ReviewQueries, Window
 from peerjournal.queries.search import (
     MAX_SEARCH_TERMS,
@@ -40,7 +40,6 @@ from peerjournal.queries.search import (
     search_query,
     split_passage,
 )
-from peerjournal.records import EntryFilter
 
 
 @dataclass(frozen=True)
@@ -64,94 +63,12 @@ class PrincipleGlance:
     example: Example | None
 
 
-@dataclass(frozen=True)
-class SpanTotals:
-    """The filtered conversations in sum: how many, on which days, minutes and feelings."""
-
-    conversations: int
-    first: date | None
-    last: date | None
-    minutes: int
-    timed: int
-    feelings: int
-    feeling_total: int
-
-
-@dataclass(frozen=True)
-class RatingTotal:
-    """How often one principle was rated in the filtered entries, and the sum of the scores."""
-
-    slug: str
-    ratings: int
-    total: int
-
-
-@dataclass(frozen=True)
-class FlagCount:
-    """How many of the filtered entries carry one flag, and the last day one did."""
-
-    name: str
-    times: int
-    last: date
-
-
-class Reader(SearchQueries, ReviewQueries, FollowUpQueries):
+class Reader(SearchQueries, ReviewQueries, FollowUpQueries, PeerQueries):
     """The journal's read queries over one open connection (stdlib sqlite3 or SQLCipher).
 
     With `clip`, every text is read to at most that many characters (see queries.entries).
+    Each family of reads is a base class in its own module; this one object has them all.
     """
-
-    # --- one person over time ------------------------------------------------------------
-
-    def aliases(self, where: EntryFilter = EVERYTHING) -> list[tuple[str, int]]:
-        """Each alias as written in the filtered entries, with how many conversations, most
-        used first."""
-        sql, params = _where(where)
-        rows = self._rows(
-            f"SELECT e.peer, count(*) AS n FROM entry e WHERE e.peer IS NOT NULL AND {sql}"
-            " GROUP BY e.peer ORDER BY n DESC, e.peer",
-            params,
-        )
-        return [(str(alias), int(n)) for alias, n in rows]
-
-    def totals(self, where: EntryFilter = EVERYTHING) -> SpanTotals:
-        """The filtered entries in sum, over all their days."""
-        sql, params = _where(where)
-        row = self._rows(
-            "SELECT count(e.id), min(e.local_date), max(e.local_date), sum(e.minutes),"
-            f" count(e.minutes), count(e.feeling), sum(e.feeling) FROM entry e WHERE {sql}",
-            params,
-        )[0]
-        n, first, last, minutes, timed, feelings, feeling_total = row
-        return SpanTotals(
-            conversations=int(n),
-            first=date.fromisoformat(first) if first else None,
-            last=date.fromisoformat(last) if last else None,
-            minutes=int(minutes or 0),
-            timed=int(timed),
-            feelings=int(feelings),
-            feeling_total=int(feeling_total or 0),
-        )
-
-    def rating_totals(self, where: EntryFilter = EVERYTHING) -> list[RatingTotal]:
-        """Count and sum of scores per principle slug in the filtered entries."""
-        sql, params = _where(where)
-        rows = self._rows(
-            "SELECT r.slug, count(r.id), sum(r.score) FROM rating r"
-            f" WHERE r.entry_id IN (SELECT e.id FROM entry e WHERE {sql}) GROUP BY r.slug",
-            params,
-        )
-        return [RatingTotal(str(slug), int(n), int(total or 0)) for slug, n, total in rows]
-
-    def flag_counts(self, where: EntryFilter = EVERYTHING) -> list[FlagCount]:
-        """How many filtered entries carry each flag, and the last day one did."""
-        sql, params = _where(where)
-        rows = self._rows(
-            "SELECT f.name, count(*), max(e.local_date) FROM flag f JOIN entry e"
-            f" ON e.id = f.entry_id WHERE {sql} GROUP BY f.name",
-            params,
-        )
-        return [FlagCount(str(name), int(n), date.fromisoformat(last)) for name, n, last in rows]
 
 
 @contextmanager
