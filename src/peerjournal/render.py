@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from peerjournal.peers import PeerReview
     from peerjournal.principles import Guide, Principle
     from peerjournal.privacy import Finding
-    from peerjournal.queries import Match, OpenFollowUp, PrincipleGlance, Window
+    from peerjournal.queries import Match, OpenFollowUp, Window
+    from peerjournal.queries.light import PrincipleGlance
     from peerjournal.records import Entry, EntryFilter, FollowUp, NewEntry, Rating
     from peerjournal.review import Evidence, Focus, Point, Review, Strongest
 
