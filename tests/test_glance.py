@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from peerjournal.journal import open_journal
-from peerjournal.queries import glance
+from peerjournal.queries.light import glance
 from peerjournal.records import NewEntry, Rating
 from tests.conftest import RunCli
 

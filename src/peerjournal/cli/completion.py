@@ -67,7 +67,7 @@ def tags(ctx: typer.Context, incomplete: str) -> list[str]:
     """The tags already in the journal that start as typed, read without a passphrase."""
     from peerjournal.db import locate
     from peerjournal.errors import PeerJournalError
-    from peerjournal.queries import tags_in
+    from peerjournal.queries.light import tags_in
 
     chosen = ctx.meta.get(TYPED_DB) or ctx.find_root().params.get("db")
     try:

@@ -60,7 +60,7 @@ def principles_command(
     principle = guide.find(slug)
     from datetime import date
 
-    from peerjournal.queries import glance
+    from peerjournal.queries.light import glance
 
     own = glance(location(ctx).path, principle.slug, today=date.today())
     if as_json:

@@ -16,7 +16,7 @@ from peerjournal.render import one_decimal, out, prose, shorten, user_text
 
 if TYPE_CHECKING:
     from peerjournal.principles import Guide, Principle
-    from peerjournal.queries import PrincipleGlance
+    from peerjournal.queries.light import PrincipleGlance
 
 
 def principles_list(guide: Guide) -> None:
