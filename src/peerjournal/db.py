@@ -7,7 +7,7 @@ the write side (`journal.py`: save, edit, delete, share, import, forget).
 Everyday reading (`list`, `show`, `search`, `review`, `export`, `principles
 SLUG`, and whatever the guided `log` reads before it saves) is plain SQL over
 the standard library's `sqlite3` (or `sqlcipher3`, which has the same
-interface, for an encrypted journal), in one module, `queries.py`, which
+interface, for an encrypted journal), in one package, `queries`, which
 returns the plain records of `records.py`.
 
 The reason is start-up time. Importing SQLModel and SQLAlchemy costs about

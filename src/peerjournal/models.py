@@ -1,6 +1,6 @@
 """The journal's tables: entries, ratings, tags, flags, follow-ups, edit history, intentions.
 
-The schema, and the write side's view of it; the read side (queries.py)
+The schema, and the write side's view of it; the read side (the queries package)
 speaks plain SQL to the same tables. A change here is a new step in
 migrations.py, and the fresh-equals-migrated test keeps the two in step.
 """
