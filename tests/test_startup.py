@@ -196,6 +196,24 @@ def test_quick_commands_do_not_import_the_database_layer(
     assert ran.heavy == [], ran.heavy
 
 
+def test_command_parameters_are_read_without_compiling_their_annotations() -> None:
+    """Typer reads them on every run; as text each is compiled again (cli's docstring)."""
+    from peerjournal.cli import app
+
+    callbacks = [info.callback for info in app.registered_commands]
+    if app.registered_callback is not None:
+        callbacks.append(app.registered_callback.callback)
+    as_text = sorted(
+        f"{callback.__module__}.{callback.__name__}({name})"
+        for callback in callbacks
+        if callback is not None
+        for name, annotation in callback.__annotations__.items()
+        if isinstance(annotation, str)
+    )
+    assert len(callbacks) >= 20
+    assert as_text == [], f"annotations kept as text: {as_text}"
+
+
 def test_python_dash_m_runs_the_cli(journal_home: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "peerjournal", "--version"],

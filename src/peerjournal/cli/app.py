@@ -1,7 +1,5 @@
 """The Typer application, its global options, and the settings they carry to commands."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,7 +124,7 @@ def settings(ctx: typer.Context) -> Settings:
     return root.obj if isinstance(root.obj, Settings) else Settings()
 
 
-def location(ctx: typer.Context) -> Location:
+def location(ctx: typer.Context) -> "Location":
     """The journal file this run uses (--db, PEERJOURNAL_DB, PEERJOURNAL_HOME, the default)."""
     from peerjournal.db import locate
 
@@ -134,7 +132,7 @@ def location(ctx: typer.Context) -> Location:
 
 
 @contextmanager
-def reading(ctx: typer.Context) -> Iterator[Reader]:
+def reading(ctx: typer.Context) -> "Iterator[Reader]":
     """The journal, to read: how every command that only reads reaches it.
 
     Reading never creates a journal: a missing one is one plain sentence.
@@ -146,7 +144,7 @@ def reading(ctx: typer.Context) -> Iterator[Reader]:
 
 
 @contextmanager
-def writing(ctx: typer.Context, *, create: bool = False) -> Iterator[Journal]:
+def writing(ctx: typer.Context, *, create: bool = False) -> "Iterator[Journal]":
     """The journal, to change: how every command that writes reaches it.
 
     One transaction for the command. Only a command that adds entries (`create`)
@@ -169,7 +167,7 @@ def writing(ctx: typer.Context, *, create: bool = False) -> Iterator[Journal]:
 _GUIDE_FOR_READING = "peerjournal.guide_for_reading"
 
 
-def guide_for_reading(ctx: typer.Context) -> Guide:
+def guide_for_reading(ctx: typer.Context) -> "Guide":
     """The guide for a command that reads or saves out the journal, loaded once per run.
 
     A broken customised guide must not lock anyone out of their own entries:

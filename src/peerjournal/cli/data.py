@@ -1,7 +1,5 @@
 """`export`, `import`, `backup`, `restore`, `forget` and `search`: your journal is yours."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Iterator

@@ -1,7 +1,5 @@
 """`peerjournal encrypt`: lock the journal with a passphrase (SQLCipher, an optional extra)."""
 
-from __future__ import annotations
-
 import os
 import sys
 from collections.abc import Sequence
@@ -101,7 +99,7 @@ def _new_passphrase() -> str:
     return given
 
 
-def _copies_named(plain: Sequence[KeptCopy]) -> str:
+def _copies_named(plain: "Sequence[KeptCopy]") -> str:
     """The plain copies named, for a sentence: '2 backups are not encrypted (…)'."""
     kinds = {
         "backup": ("backup", "backups"),

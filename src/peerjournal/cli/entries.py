@@ -1,7 +1,5 @@
 """`list`, `show`, `edit` and `delete`: the entries already in the journal."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,7 +23,7 @@ EntryRef = Annotated[
 ]
 
 
-def entry_number(reader: Reader, ref: str) -> int:
+def entry_number(reader: "Reader", ref: str) -> int:
     """The entry a user named: its number, or `last` for the one logged most recently."""
     given = ref.strip().lstrip("#")
     if given.lower() == "last":
@@ -225,7 +223,7 @@ def edit_command(
         render.json_data(entry_as_dict(updated))
 
 
-def _draft_of(record: Entry) -> Draft:
+def _draft_of(record: "Entry") -> "Draft":
     from peerjournal.drafts import Draft
 
     return Draft(
@@ -246,7 +244,7 @@ def _draft_of(record: Entry) -> Draft:
     )
 
 
-def _pending_edit(path: Path) -> Draft | None:
+def _pending_edit(path: Path) -> "Draft | None":
     """The unsaved answers of an earlier edit of this entry, if any can be read."""
     from peerjournal import drafts
 
@@ -260,7 +258,7 @@ def _pending_edit(path: Path) -> Draft | None:
     return pending
 
 
-def _ask_edit(draft: Draft, guide: Guide, path: Path, names: dict[str, str]) -> Draft | None:
+def _ask_edit(draft: "Draft", guide: Guide, path: Path, names: dict[str, str]) -> "Draft | None":
     """The guided questions with the entry's answers; the new answers, or None if not saved."""
     from peerjournal import drafts
     from peerjournal.cli import guided, logflow

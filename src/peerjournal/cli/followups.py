@@ -1,7 +1,5 @@
 """`followups` and `done`: the promises made in conversations, and keeping them."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -39,7 +37,7 @@ def followups_command(
         render.follow_up_list(found, include_done=include_done, now=now)
 
 
-def in_order(found: list[OpenFollowUp], now: datetime) -> list[OpenFollowUp]:
+def in_order(found: "list[OpenFollowUp]", now: datetime) -> "list[OpenFollowUp]":
     """Open ones first, overdue before the rest; each group as the journal gave it
     (by due day, undated last)."""
     return sorted(
@@ -48,7 +46,7 @@ def in_order(found: list[OpenFollowUp], now: datetime) -> list[OpenFollowUp]:
     )
 
 
-def follow_up_data(item: OpenFollowUp, now: datetime) -> dict[str, Any]:
+def follow_up_data(item: "OpenFollowUp", now: datetime) -> dict[str, Any]:
     """One follow-up as `followups --json` gives it."""
     from peerjournal.records import follow_up_as_dict
 

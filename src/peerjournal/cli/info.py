@@ -1,7 +1,5 @@
 """`peerjournal path`: where the journal, the guide and the config live."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

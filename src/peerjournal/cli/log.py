@@ -1,7 +1,5 @@
 """`peerjournal log`: the two-minute reflection after a conversation, guided or by flags."""
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -211,7 +209,7 @@ def log_command(
         render.json_data(entry_as_dict(record))
 
 
-def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
+def draft_from_flags(options: LogOptions, guide: Guide) -> "Draft":
     """A draft holding what the flags gave, each checked; steps given by a flag are done."""
     from peerjournal.cli import logflow
     from peerjournal.dates import parse_when
@@ -248,7 +246,7 @@ def draft_from_flags(options: LogOptions, guide: Guide) -> Draft:
     return draft
 
 
-def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
+def _scripted_log(options: LogOptions, guide: Guide, db: "Location") -> "Entry":
     from peerjournal import drafts
     from peerjournal.cli import logflow
 
@@ -287,7 +285,7 @@ def _scripted_log(options: LogOptions, guide: Guide, db: Location) -> Entry:
     return record
 
 
-def _stopped_in_editor(draft: Draft) -> NoReturn:
+def _stopped_in_editor(draft: "Draft") -> NoReturn:
     """The editor was stopped in a scripted log: keep what it held, and say where."""
     from peerjournal.cli import logflow
 
@@ -304,7 +302,9 @@ def _stopped_in_editor(draft: Draft) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _saved(record: Entry, new: NewEntry, guide: Guide, *, privacy_note: str | None = None) -> None:
+def _saved(
+    record: "Entry", new: "NewEntry", guide: Guide, *, privacy_note: str | None = None
+) -> None:
     """Say what was saved, then the one thing to take away from it."""
     from peerjournal.feedback import Care, feedback
 
@@ -354,7 +354,9 @@ def _recover_editor_text(draft_file: Path) -> None:
         )
 
 
-def _guided_log(options: LogOptions, guide: Guide, db: Location, glance: Glance) -> Entry | None:
+def _guided_log(
+    options: LogOptions, guide: Guide, db: "Location", glance: Glance
+) -> "Entry | None":
     from peerjournal import drafts
     from peerjournal.cli import guided, logflow
 
@@ -417,7 +419,7 @@ def _import_write_side() -> None:
     importlib.import_module("peerjournal.journal")
 
 
-def _offer_pending(flow: guided.GuidedFlow) -> None:
+def _offer_pending(flow: "guided.GuidedFlow") -> None:
     """Resume the unfinished entry from last time, or let it go, as the user says."""
     from peerjournal import drafts
 
@@ -440,7 +442,7 @@ def _offer_pending(flow: guided.GuidedFlow) -> None:
         render.notice("The unfinished entry was discarded.")
 
 
-def _stopped(flow: guided.GuidedFlow) -> NoReturn:
+def _stopped(flow: "guided.GuidedFlow") -> NoReturn:
     from peerjournal import drafts
     from peerjournal.cli import logflow
 
@@ -463,7 +465,7 @@ def _stopped(flow: guided.GuidedFlow) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def _save(new: NewEntry, db: Location, draft: Draft, keep: Callable[[], Path]) -> Entry:
+def _save(new: "NewEntry", db: "Location", draft: "Draft", keep: Callable[[], Path]) -> "Entry":
     """Save the entry in one transaction; if that fails, keep every word and say where."""
     from peerjournal.cli import logflow
     from peerjournal.journal import open_journal

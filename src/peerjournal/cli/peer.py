@@ -1,7 +1,5 @@
 """`peerjournal peer ALIAS`: the conversations with one person over time."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -5,8 +5,6 @@ closes, and a guide that does not load is offered back to the editor, so a
 typo is caught while the supporter still remembers making it.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import sys

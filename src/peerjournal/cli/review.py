@@ -1,7 +1,5 @@
 """`peerjournal review`: the weekly look back, a focus for next week, and an intention."""
 
-from __future__ import annotations
-
 import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -223,12 +221,12 @@ def _no_such_tag(tag: str, tags: list[str]) -> str:
 
 
 def _gather(
-    queries: Reader,
-    guide: Guide,
-    spans: tuple[Window, ...],
+    queries: "Reader",
+    guide: "Guide",
+    spans: "tuple[Window, ...]",
     weeks: int,
-    where: EntryFilter | None = None,
-) -> Review:
+    where: "EntryFilter | None" = None,
+) -> "Review":
     from peerjournal.queries import EVERYTHING
     from peerjournal.review import build_review, follow_ups_at, review_moment, with_quotes
 
@@ -261,7 +259,7 @@ def _gather(
     return with_quotes(result, queries.focus_quotes(focus.slug, focus.evidence.days, where=where))
 
 
-def _principle_slug(guide: Guide, result: Review, given: str) -> str:
+def _principle_slug(guide: "Guide", result: "Review", given: str) -> str:
     """The slug the user meant: the guide's (prefixes welcome), or a retired one exactly."""
     from peerjournal.principles import normalise_slug
 
@@ -271,7 +269,7 @@ def _principle_slug(guide: Guide, result: Review, given: str) -> str:
     return guide.find(given).slug
 
 
-def _ask(ctx: typer.Context, result: Review) -> None:
+def _ask(ctx: typer.Context, result: "Review") -> None:
     """At a terminal, in the current week: how last week's intention went, then next
     week's. Enter keeps what is there (or skips). Both answers are saved together,
     after the last question, so Ctrl-C at either changes nothing."""
