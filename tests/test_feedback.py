@@ -73,7 +73,8 @@ def test_a_call_about_suicide_with_911_called_gets_care_not_a_lapse(run: RunCli)
     assert_care(text)
     assert "That sounds like a heavy conversation." in text
     assert "You noted feeling drained afterwards" in text
-    assert " ".join(load_guide().safety_note.split()) in text
+    # The guide's note on rating a safety response belongs to rating, not after it.
+    assert "When you rate" not in after_saved(text)
     assert "It is on your list to bring to supervision" in text
     assert "Empathy" not in after_saved(text)
     assert "Did I check that I understood them" not in text
@@ -93,10 +94,10 @@ def test_the_same_call_unflagged_still_gets_care_and_is_offered_the_flag(run: Ru
     )
     assert_care(text)
     assert "That sounds like a heavy conversation." in text  # a risk, and feeling drained
-    assert "After a call like this, it helps to talk it through soon" in text
+    assert "After a conversation like this, it helps to talk it through soon" in text
     assert (
-        "Your note mentions a risk to someone's life. To put it on your supervision list, "
-        "add the safety flag: peerjournal edit 1"
+        "If there was a safety concern, you can add the safety flag to bring it to "
+        "supervision: peerjournal edit 1"
     ) in text
 
 
@@ -122,13 +123,19 @@ def test_following_the_safety_protocol_is_never_called_a_lapse_of_empowerment(
             "3",
             *flags,
         )
-        assert_care(text)
         if flags:
-            assert " ".join(load_guide().safety_note.split()) in text
+            assert_care(text)
         else:
-            # Only the note's words, feeling okay: acknowledged, not declared heavy.
-            assert "Your note touches on a risk to someone's life." in text
-            assert "add the safety flag: peerjournal edit" in text
+            # Only the note's words, feeling okay: not declared heavy, no lowest named,
+            # and following the protocol said to be good practice.
+            assert "heavy" not in text
+            assert (
+                "If there was a safety concern, acting on it within your organisation's "
+                "protocol is good practice, not a lapse of any principle."
+            ) in text
+            assert (
+                "You can add the safety flag to bring it to supervision: peerjournal edit" in text
+            )
         assert "Whose goals set the direction" not in text
         assert "Empowerment and self-direction" not in after_saved(text)
 

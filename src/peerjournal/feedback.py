@@ -3,18 +3,23 @@
 Pure: an entry and the guide in, one small frozen value out; `render.feedback`
 turns it into words. The rules, in the order they are tried:
 
-1. **Care.** A `safety` or `debrief` flag, a feeling of 1 or 2, or a
-   reflection that speaks of a risk to life: the conversation was heavy. Care
-   is the whole message then; no rating is mentioned, so a principle's lapse
-   is never what a shaken supporter reads first, and acting on a safety
-   concern is never taken for a lapse of empowerment.
-2. **The lowest principle**, only when at least two were rated and one is
+1. **Care.** A `safety` or `debrief` flag, or a feeling of 1 or 2: the
+   conversation was heavy. Care is the whole message then; no rating is
+   mentioned, so a principle's lapse is never what a shaken supporter reads
+   first, and acting on a safety concern is never taken for a lapse of
+   empowerment.
+2. **Words of risk, unflagged.** A reflection that speaks of a risk to life,
+   with no `safety` flag and no low feeling, may be everyday harm-reduction
+   work: it is not declared heavy, but no principle is named as lowest
+   either (a crisis response is easily rated as a lapse), and the safety
+   flag is offered. Strengths are still said back.
+3. **The lowest principle**, only when at least two were rated and one is
    rated 3 or less and below every other (or shares the lowest rating and a
    flag points to it): a self-check question goes with it, the one that fits
    the entry's flags where one does (a boundary question for `boundary`, the
    question about sharing one's own story for `disclosure`).
-3. **A strength**, when every rating is 4 or 5.
-4. **Thanks**, with something true: nothing rated, one rating, or ratings
+4. **A strength**, when every rating is 4 or 5.
+5. **Thanks**, with something true: nothing rated, one rating, or ratings
    that leave no single principle below the rest.
 
 No rule speaks of "today": an entry may be logged days after the
@@ -92,11 +97,15 @@ class Strength:
     score: int
     best: tuple[str, ...]
     flags: tuple[str, ...] = ()
+    # The reflection speaks of a risk to life and is not flagged `safety`.
+    safety_hint: bool = False
 
 
 @dataclass(frozen=True)
 class Thanks:
-    """Nothing stands out: `reason` is "unrated", "one" (a single rating) or "even"."""
+    """Nothing to name: `reason` is "unrated", "one" (a single rating), "even", or
+    "risk" (words of risk, unflagged: no principle is named as lowest).
+    """
 
     reason: str
     rated: int = 0
@@ -105,6 +114,8 @@ class Thanks:
     names: tuple[str, ...] = ()
     score: int | None = None
     flags: tuple[str, ...] = ()
+    # The reflection speaks of a risk to life and is not flagged `safety`.
+    safety_hint: bool = False
 
 
 Feedback = Care | Lowest | Strength | Thanks
@@ -120,7 +131,7 @@ def feedback(entry: NewEntry, guide: Guide) -> Feedback:
     flags = set(entry.flags)
     low_feeling = entry.feeling is not None and entry.feeling <= LOW_FEELING
     risk_words = "safety" not in flags and mentions_risk(entry.reflection)
-    if flags & CARE_FLAGS or low_feeling or risk_words:
+    if flags & CARE_FLAGS or low_feeling:
         return Care(
             safety="safety" in flags,
             risk_words=risk_words,
@@ -131,12 +142,14 @@ def feedback(entry: NewEntry, guide: Guide) -> Feedback:
     ratings = entry.ratings
     flagged = entry.flags
     if not ratings:
-        return Thanks("unrated", flags=flagged)
+        return Thanks("unrated", flags=flagged, safety_hint=risk_words)
     scores = [r.score for r in ratings]
     top = max(scores)
     if min(scores) >= HIGH:
         best = tuple(r.name for r in ratings if r.score == top)
-        return Strength(len(ratings), top, best, flagged)
+        return Strength(len(ratings), top, best, flagged, safety_hint=risk_words)
+    if risk_words:
+        return Thanks("risk", len(ratings), flags=flagged, safety_hint=True)
     if len(ratings) == 1:
         return Thanks("one", 1, (ratings[0].name,), ratings[0].score, flagged)
     lowest = min(ratings, key=lambda r: r.score)

@@ -243,20 +243,14 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
     support contacts, and those after them. Never a word about ratings."""
     from peerjournal.records import FEELINGS
 
-    # Words of risk alone, with no safety flag and no low feeling, may be everyday
-    # harm-reduction work: acknowledged, not declared heavy.
-    mentioned = said.risk_words and said.feeling is None and not said.debrief
-    heavy = said.safety or (said.risk_words and not mentioned)
+    # Words of risk count here only beside a low feeling or the debrief flag (see
+    # feedback.py): together they make a heavy conversation.
+    heavy = said.safety or said.risk_words
     opening: list[str] = []
     if heavy:
         opening.append(
             "That sounds like a heavy conversation. Thank you for staying with it, "
             "and for writing it down."
-        )
-    elif mentioned:
-        opening.append(
-            "Your note touches on a risk to someone's life. If this conversation was heavy, "
-            "thank you for staying with it."
         )
     elif said.debrief:
         opening.append(
@@ -275,12 +269,10 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
                 "to. Thank you for writing it down."
             )
     before = [" ".join(opening)]
-    if said.safety and guide.safety_note:
-        before.append(guide.safety_note)
     if heavy:
         before.append(
-            "After a call like this, it helps to talk it through soon, with your supervisor "
-            "or someone you trust."
+            "After a conversation like this, it helps to talk it through soon, with your "
+            "supervisor or someone you trust."
         )
     else:
         before.append(
@@ -294,16 +286,7 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
             "'To bring to supervision'."
         )
     if said.risk_words:
-        if said.flagged:
-            after.append(
-                "Your note mentions a risk to someone's life; you can add the safety flag "
-                f"too: peerjournal edit {entry_id}"
-            )
-        else:
-            after.append(
-                "Your note mentions a risk to someone's life. To put it on your supervision "
-                f"list, add the safety flag: peerjournal edit {entry_id}"
-            )
+        after.append(_safety_hint(entry_id, also=said.flagged))
     elif not said.flagged:
         after.append(
             "If you would like to talk it over in supervision, add the debrief flag and it "
@@ -312,14 +295,33 @@ def care_words(said: Care, guide: Guide, entry_id: int) -> tuple[list[str], list
     return before, after
 
 
+def _safety_hint(entry_id: int, *, also: bool = False) -> str:
+    """The safety flag offered, for a note that speaks of a risk but is not flagged."""
+    return (
+        f"If there was a safety concern, you can add the safety flag{' too' if also else ''} "
+        f"to bring it to supervision: peerjournal edit {entry_id}"
+    )
+
+
 def feedback_words(said: Lowest | Strength | Thanks, entry_id: int) -> str:
     """The one or two sentences to take away when the conversation was not a heavy one:
     the supporter's own ratings said back as theirs, and a question a supervisor would ask."""
+    from peerjournal.feedback import Lowest, Thanks
+
+    words = _feedback_words(said, entry_id)
+    if isinstance(said, Lowest) or not said.safety_hint:
+        return words
+    if isinstance(said, Thanks) and said.reason == "risk":
+        offer = "You can add the safety flag to bring it to supervision"
+        return f"{words} {offer}: peerjournal edit {entry_id}"
+    return f"{words} {_safety_hint(entry_id)}"
+
+
+def _feedback_words(said: Lowest | Strength | Thanks, entry_id: int) -> str:
     from peerjournal.feedback import Lowest, Strength
 
     debrief = (
-        "That's worth talking over in supervision: add the debrief flag with "
-        f"peerjournal edit {entry_id}"
+        f"If you'd like to talk it over, you can add the debrief flag: peerjournal edit {entry_id}"
     )
     opening = ""
     if "own-story" in said.flags:
@@ -353,6 +355,12 @@ def feedback_words(said: Lowest | Strength | Thanks, entry_id: int) -> str:
         else:
             said_well = f"{len(said.best)} of them stood out for you, and the rest held up well."
         return f"{opening}{said_well} {_AGAIN}{listed}"
+    if said.reason == "risk":
+        return (
+            f"{opening}Thank you for writing this one down. If there was a safety concern, acting "
+            "on it within your organisation's protocol is good practice, not a lapse of any "
+            f"principle.{listed}"
+        )
     if said.reason == "unrated":
         return (
             f"{opening}Thank you for taking the time to reflect. If you like, rate the one or "
@@ -369,7 +377,8 @@ def feedback_words(said: Lowest | Strength | Thanks, entry_id: int) -> str:
             f"it together with the rest.{listed}"
         )
     if len(said.names) == said.rated:
-        text = f"You rated them all {said.score} this time."
+        every = "both principles" if said.rated == 2 else f"all {said.rated} principles"
+        text = f"You rated {every} {said.score} this time."
     else:
         # Joined so that names holding "and" still read apart.
         went = ", and ".join(f"to {inert(name)}" for name in said.names)
