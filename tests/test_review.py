@@ -433,8 +433,9 @@ def test_a_summary_naming_someone_is_refused_with_the_entry_and_the_words() -> N
     with pytest.raises(InvalidValue) as refused:
         check_summary(reflections, [], GUIDE)
     message = str(refused.value)
-    assert 'entry 7 (Now what): "Maria Lopez"' in message
-    assert "entry 3" not in message
+    assert 'entry 7 (Now what?): "Maria Lopez" (a full name)' in message
+    assert "(peerjournal edit 7) or stop sharing (peerjournal share 7 --off)" in message
+    assert "entry 3" not in message and "edit ID" not in message
     assert "--allow-identifiers" in message
 
 

@@ -39,6 +39,7 @@ from peerjournal.journal import ImportedEntry, Journal
 from peerjournal.records import (
     MAX_PRINCIPLE_NAME,
     MAX_REFLECTION,
+    MAX_SLUG,
     RATED_SLUG,
     Intention,
     NewEntry,
@@ -275,7 +276,7 @@ def _ratings(items: Iterable[Any]) -> tuple[Rating, ...]:
     for rating in items:
         if not isinstance(rating, dict):
             raise _Invalid("each rating must be an object")
-        slug = _text(rating, "slug", limit=64, empty=False)
+        slug = _text(rating, "slug", limit=MAX_SLUG, empty=False)
         if not RATED_SLUG.fullmatch(slug):
             raise _Invalid(f"the principle '{slug}' is not a slug (like open-mind)")
         score = _whole(rating, "score", optional=False)

@@ -15,6 +15,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from peerjournal.records import MAX_PEER, MAX_PRINCIPLE_NAME, MAX_SLUG, MAX_TAG
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware datetime stored as naive UTC, returned aware again.
@@ -71,7 +73,7 @@ class Entry(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     mode: str = Field(max_length=20)
     minutes: int | None = None
-    peer: str | None = Field(default=None, max_length=80)
+    peer: str | None = Field(default=None, max_length=MAX_PEER)
     what_happened: str = ""
     so_what: str = ""
     now_what: str = ""
@@ -91,9 +93,9 @@ class Rating(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     entry_id: int = Field(foreign_key="entry.id", ondelete="CASCADE")
-    slug: str = Field(max_length=64)
+    slug: str = Field(max_length=MAX_SLUG)
     # The principle's name when rated, so history reads right after the guide changes.
-    principle_name: str = Field(max_length=200)
+    principle_name: str = Field(max_length=MAX_PRINCIPLE_NAME)
     score: int
     note: str | None = None
 
@@ -105,7 +107,7 @@ class Tag(SQLModel, table=True):
     __table_args__ = (Index("ix_tag_name", "name"),)
 
     entry_id: int = Field(foreign_key="entry.id", primary_key=True, ondelete="CASCADE")
-    name: str = Field(primary_key=True, max_length=64)
+    name: str = Field(primary_key=True, max_length=MAX_TAG)
 
 
 class Flag(SQLModel, table=True):

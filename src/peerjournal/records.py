@@ -160,6 +160,13 @@ REFLECTION_PROMPTS = (
     Prompt("now_what", "Now what?", "Now what? One thing to try next time; any support I need."),
 )
 REFLECTION_FIELDS = tuple(p.field for p in REFLECTION_PROMPTS)
+
+
+def reflection_parts(entry: NewEntry) -> list[tuple[Prompt, str]]:
+    """The reflection's answers with their prompts, in order; unanswered ones left out."""
+    return [(p, text) for p in REFLECTION_PROMPTS if (text := getattr(entry, p.field)).strip()]
+
+
 PRIVACY_REMINDER = (
     "Use initials or a made-up name, and leave out details that could identify them: "
     "that keeps them safe if anyone else ever sees this journal."
@@ -185,7 +192,8 @@ MAX_PRINCIPLE_NAME = 200
 # Python's timezone() needs an offset strictly inside a day; real ones are within ±14 h.
 MAX_UTC_OFFSET = 24 * 60 - 1
 # A rated principle's slug, as a CSV column header can carry it.
-RATED_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+MAX_SLUG = 64  # a rated principle's slug, kept from guides old and new
+RATED_SLUG = re.compile(rf"[a-z0-9][a-z0-9_-]{{0,{MAX_SLUG - 1}}}")
 
 
 def checked_text(value: str, what: str, *, limit: int | None = None) -> str:

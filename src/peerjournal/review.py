@@ -63,6 +63,7 @@ after today is refused, since a review looks back on days that have happened.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -80,7 +81,15 @@ from peerjournal.queries import (
     PrincipleWindowRow,
     Window,
 )
-from peerjournal.records import MODES, Entry, EntryFilter, Intention, day_label, rounded
+from peerjournal.records import (
+    MODES,
+    Entry,
+    EntryFilter,
+    Intention,
+    day_label,
+    reflection_parts,
+    rounded,
+)
 
 DAYS = 7
 DEFAULT_WEEKS = 8
@@ -131,6 +140,14 @@ class PrincipleStats:
             return None
         return self.average - self.previous_average
 
+    @property
+    def shown_change(self) -> float | None:
+        """The change as a person reads it: between the two averages as shown, so that
+        4.3 beside 4.3 reads "same", never "▼ 0.1" (the JSON keeps `change`)."""
+        if self.average is None or self.previous_average is None:
+            return None
+        return float(rounded(self.average) - rounded(self.previous_average))
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -149,6 +166,8 @@ class Strongest:
     slug: str
     name: str
     evidence: Evidence
+    # The names of other principles with the very same average: said together.
+    tied: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -443,8 +462,18 @@ def _strongest(evidence: Mapping[str, Evidence], guide: Guide) -> Strongest | No
     best = min(evidence, key=lambda s: (-evidence[s].average, -evidence[s].ratings, order.index(s)))
     if evidence[best].average <= min(e.average for e in evidence.values()):
         return None
-    principle = guide.get(best)
-    return Strongest(best, principle.name if principle else best, evidence[best])
+    top = evidence[best].average
+    tied = tuple(
+        _name(slug, guide)
+        for slug in sorted(evidence, key=order.index)
+        if slug != best and math.isclose(evidence[slug].average, top)
+    )
+    return Strongest(best, _name(best, guide), evidence[best], tied)
+
+
+def _name(slug: str, guide: Guide) -> str:
+    principle = guide.get(slug)
+    return principle.name if principle else slug
 
 
 def _focus(
@@ -520,31 +549,35 @@ def check_summary(
     from peerjournal.privacy import scan
 
     known = {word for p in guide.principles for word in re.findall(r"\w+", p.name)}
-    places: list[tuple[str, str]] = []
+    # Where each text is, and the entry it belongs to (None for an intention).
+    places: list[tuple[str, str, int | None]] = []
     for reflection in reflections:
-        for label, text in (
-            ("What happened", reflection.what_happened),
-            ("So what", reflection.so_what),
-            ("Now what", reflection.now_what),
-        ):
-            places += [(f"entry {reflection.id} ({label})", text)]
-    places += [("your intention", intention.text) for intention in intentions]
+        for prompt, text in reflection_parts(reflection):
+            places += [(f"entry {reflection.id} ({prompt.label})", text, reflection.id)]
+    places += [("your intention", intention.text, None) for intention in intentions]
     if with_reply:
-        places += [("how it went", i.reply) for i in intentions if i.reply]
-    found = [
-        f'{where}: "{finding.text}", a {finding.kind}'
-        for where, text in places
-        for finding in scan(text, known_words=known)
-    ]
+        places += [("how it went", i.reply, None) for i in intentions if i.reply]
+    found: list[str] = []
+    entries: list[int] = []
+    for where, text, entry_id in places:
+        for finding in scan(text, known_words=known):
+            found.append(f'{where}: "{finding.text}" ({finding.kind})')
+            if entry_id is not None and entry_id not in entries:
+                entries.append(entry_id)
     if not found:
         return
     shown = "; ".join(found[:SHOWN_FINDINGS])
     if len(found) > SHOWN_FINDINGS:
         shown += f"; and {len(found) - SHOWN_FINDINGS} more"
+    if entries:
+        edits = ", ".join(f"peerjournal edit {n}" for n in entries[:SHOWN_FINDINGS])
+        unshare = ", ".join(f"peerjournal share {n} --off" for n in entries[:SHOWN_FINDINGS])
+        fix = f"Change those words ({edits}) or stop sharing ({unshare}), or add"
+    else:
+        fix = "Change those words when the review asks for your intention, or add"
     raise InvalidValue(
         f"The summary was not written, because it may identify someone: {shown}. "
-        "Change those words with peerjournal edit ID, or add --allow-identifiers "
-        "to write it anyway."
+        f"{fix} --allow-identifiers to write it anyway."
     )
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from peerjournal.output import inert
-from peerjournal.records import day_label, mode_label
+from peerjournal.records import day_label, mode_label, reflection_parts
 from peerjournal.records import span_label as records_span_label
 from peerjournal.render import (
     READABLE_WIDTH,
@@ -65,6 +65,9 @@ _HEAVY = {
         "It may be worth a check-in with yourself."
     ),
 }
+
+# One conversation is not a week: said as what it was.
+_ONE_HEAVY = "You came away from this week's one conversation feeling low."
 
 
 _BUSY = (
@@ -184,7 +187,7 @@ def _principle_table(review: Review) -> Table:
         table.add_row(
             name,
             average_text(stats.average, stats.ratings),
-            _change_text(stats.change),
+            _change_text(stats.shown_change),
             _trend_cell(stats.trend),
         )
     return table
@@ -196,10 +199,16 @@ def evidence_label(evidence: Evidence) -> str:
 
 def _strongest_sentence(strongest: Strongest) -> str:
     evidence = strongest.evidence
+    span = "this week" if evidence.weeks == 1 else "over the last two weeks"
+    if strongest.tied:
+        names = " and ".join((strongest.name, *strongest.tied))
+        were = "were" if evidence.weeks == 1 else "have been"
+        said = f"{names} {were} your strongest {span}, each at {one_decimal(evidence.average)}"
+        return f"{said}. What helped there?"
     if evidence.weeks == 1:
-        said = f"{strongest.name} was your strongest this week"
+        said = f"{strongest.name} was your strongest {span}"
     else:
-        said = f"{strongest.name} has been your strongest over the last two weeks"
+        said = f"{strongest.name} has been your strongest {span}"
     return f"{said} ({evidence_label(evidence)}). What helped there?"
 
 
@@ -229,7 +238,7 @@ def _focus_text(review: Review) -> Text:
         if review.no_focus == "too-few":
             body.append(
                 "It's too early to suggest a focus. That needs at least two principles "
-                "rated three or more times, this week or over the last two."
+                "rated three or more times, this week or over the last two weeks."
             )
         else:
             body.append(
@@ -253,7 +262,8 @@ def _focus_text(review: Review) -> Text:
 
 def _support_text(review: Review) -> Text:
     """The guide's support contacts, offered gently (never in red)."""
-    body = Text("That is a lot to carry. Go gently. ")
+    one = review.feeling.suggestion == "low" and review.feeling.ratings == 1
+    body = Text("Go gently. " if one else "That is a lot to carry. Go gently. ")
     if review.support:
         body.append("It can help to talk it through with:")
         for contact in review.support:
@@ -288,7 +298,10 @@ def _feeling_text(review: Review) -> Text:
         body.append(f"  {trend_numbers(values)}", style="dim")
     if feeling.suggestion in _HEAVY:
         body.append("\n")
-        body.append(_HEAVY[feeling.suggestion], style="italic")
+        heavy = _HEAVY[feeling.suggestion]
+        if feeling.suggestion == "low" and feeling.ratings == 1:
+            heavy = _ONE_HEAVY
+        body.append(heavy, style="italic")
         if feeling.offer_support:
             body.append("\n")
             body.append(_support_text(review))
@@ -381,16 +394,11 @@ def _reflection_lines(reflection: Entry, *, peer: bool = True) -> Group:
     if reflection.feeling is not None:
         head.append(f" · feeling {reflection.feeling}/5")
     parts: list[Text | Padding] = [head]
-    for label, text in (
-        ("What happened", reflection.what_happened),
-        ("So what", reflection.so_what),
-        ("Now what", reflection.now_what),
-    ):
-        if text.strip():
-            line = Text(f"{label}: ", style="italic")
-            line.append(inert(shorten(text, REFLECTION_SHOWN_CHARS, reflection.id)))
-            # Wrapped lines stay indented under their prompt, easy to tell apart.
-            parts.append(Padding(line, (0, 0, 0, 2)))
+    for prompt, text in reflection_parts(reflection):
+        line = Text(f"{prompt.label} ", style="italic")
+        line.append(inert(shorten(text, REFLECTION_SHOWN_CHARS, reflection.id)))
+        # Wrapped lines stay indented under their prompt, easy to tell apart.
+        parts.append(Padding(line, (0, 0, 0, 2)))
     return Group(*parts)
 
 

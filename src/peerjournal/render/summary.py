@@ -6,17 +6,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from peerjournal.output import inert
-from peerjournal.records import FLAGS, day_label, mode_label
+from peerjournal.records import FLAGS, day_label, mode_label, reflection_parts
 from peerjournal.render import one_decimal, plural
 from peerjournal.render.review import (
     average_text,
     change_label,
-    contact_mix,
     evidence_label,
     follow_ups_count,
     span_label,
     trend_numbers,
-    week_minutes,
 )
 
 if TYPE_CHECKING:
@@ -61,13 +59,9 @@ def review_markdown(
     if review.where.narrowed:
         title += f" (entries {_md(review.where.describe())})"
     lines = [title, "", _SUMMARY_NOTE, ""]
-    conversations = f"- Conversations: {review.conversations}"
-    minutes = week_minutes(review)
-    if minutes is not None:
-        conversations += f" ({minutes})"
-    lines.append(conversations)
-    if review.modes:
-        lines.append(f"- Kinds of contact: {_md(contact_mix(review))}")
+    # How long and by what means stay on the supporter's own screen: a summary
+    # carries only what the supporter chose, and workload reads easily as a grade.
+    lines.append(f"- Conversations: {review.conversations}")
     lines.append(f"- Follow-ups: {follow_ups_count(review)}")
     feeling = review.feeling
     if with_feeling:
@@ -82,9 +76,9 @@ def review_markdown(
     if with_ratings and review.strongest is not None:
         strongest = review.strongest
         span = "this week" if strongest.evidence.weeks == 1 else "over the last two weeks"
-        lines.append(
-            f"- Strongest {span}: {_md(strongest.name)} ({evidence_label(strongest.evidence)})"
-        )
+        names = " and ".join(_md(name) for name in (strongest.name, *strongest.tied))
+        each = "each at " if strongest.tied else ""
+        lines.append(f"- Strongest {span}: {names} ({each}{evidence_label(strongest.evidence)})")
     lines += ["", "## To bring to supervision", ""]
     shared = {reflection.id for reflection in reflections}
     for entry in review.flagged:
@@ -123,7 +117,7 @@ def review_markdown(
                 if stats.previous_average is None
                 else one_decimal(stats.previous_average)
             )
-            change = change_label(stats.change)
+            change = change_label(stats.shown_change)
             values = [p.average for p in stats.trend]
             lines.append(f"| {name} | {this} | {before} | {change} | {trend_numbers(values)} |")
         lines.append("")
@@ -136,13 +130,8 @@ def review_markdown(
         if reflection.minutes is not None:
             head += f", {plural(reflection.minutes, 'minute')}"
         lines += [head, ""]
-        for label, text in (
-            ("What happened", reflection.what_happened),
-            ("So what", reflection.so_what),
-            ("Now what", reflection.now_what),
-        ):
-            if text.strip():
-                lines += [f"**{label}:** {inert(text.strip())}", ""]
+        for prompt, text in reflection_parts(reflection):
+            lines += [f"**{prompt.label}** {inert(text.strip())}", ""]
     if total > len(reflections):
         lines += [f"_{total - len(reflections)} more not included._", ""]
     return "\n".join(lines).rstrip("\n") + "\n"
