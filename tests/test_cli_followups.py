@@ -122,7 +122,7 @@ def test_an_edit_keeps_follow_ups_notes_and_flags(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert run("done", "2").exit_code == 0
-    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.entries.at_a_terminal", lambda: True)
     answers = [
         *[""] * 5,  # when, feeling, kind, minutes, alias: kept
         "", "", "", "",  # the reflection: its one line kept, then each prompt ended
@@ -157,17 +157,17 @@ def test_log_in_a_terminal_opens_with_one_line_about_what_is_due(
     promise(run, ("call back", "today"), ("bring the form", "in 4 days"), ("leaflet", "friday"))
     make_overdue(2, 1)
     run("log", "--note", "y", "--mode", "video", "--no-input")
-    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.log.at_a_terminal", lambda: True)
     result = run("log", input="")
     assert result.exit_code == 130, result.output
     first = result.stderr.splitlines()[0]
-    assert first.startswith("A reminder first: you have 1 follow-up overdue and ")
+    assert first.startswith("A reminder first: you have 1 follow-up past its date and ")
     assert "due today" in " ".join(result.stderr.split()[:20])
     assert "peerjournal followups" in " ".join(result.stderr.split())
 
 
 def test_nothing_due_means_no_reminder(run: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
     promise(run, ("call back", "in 3 days"))
-    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.log.at_a_terminal", lambda: True)
     result = run("log", input="")
     assert "reminder" not in result.stderr

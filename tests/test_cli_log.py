@@ -253,7 +253,7 @@ def test_a_failed_save_keeps_the_text_and_says_where(
 
 
 def guided(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.log.at_a_terminal", lambda: True)
 
 
 # The guided steps before the reflection: when, feeling, kind, minutes, alias.
@@ -492,8 +492,6 @@ def test_stopping_at_the_resume_offer_says_the_draft_is_still_kept(
 
 
 def test_flags_follow_ups_and_notes_from_a_script(run: RunCli) -> None:
-    from datetime import date, timedelta
-
     result = run(
         "log", "--when", "2026-11-30 09:00", "--mode", "phone", "--minutes", "25",
         "--note", "They asked for my number.", "--rate", "empathy=4",
@@ -509,7 +507,8 @@ def test_flags_follow_ups_and_notes_from_a_script(run: RunCli) -> None:
         ("boundaries", 2, "gave my number"),
     ]
     assert [(f["text"], f["due"], f["done_at"]) for f in saved["follow_ups"]] == [
-        ("call back", (date.today() + timedelta(days=3)).isoformat(), None),
+        # Promised on 30 Nov: three days from the conversation, not from today.
+        ("call back", "2026-12-03", None),
         ("send the leaflet", None, None),
     ]
     assert (

@@ -632,6 +632,21 @@ def test_on_a_thursday_thursday_is_today_and_next_thursday_a_week_on(use_zone: U
     assert parse_due("next thursday", now=thursday).day == date(2026, 12, 3)
 
 
+def test_a_promise_written_up_later_is_read_from_the_conversation(now: datetime) -> None:
+    """Monday's "call back Tuesday", logged on Wednesday: Tuesday, now past its date."""
+    monday = now - timedelta(days=2)  # `now` is a Wednesday
+    assert parse_due("tuesday", now=now, made=monday).day == date(2026, 11, 24)
+    assert parse_due("in 3 days", now=now, made=monday).day == date(2026, 11, 26)
+    assert parse_due("2026-11-23", now=now, made=monday).day == date(2026, 11, 23)
+    with pytest.raises(InvalidValue) as caught:
+        parse_due("2026-11-22", now=now, made=monday)
+    assert "That day (Sun 22 Nov) is before the conversation; a follow-up is due on " in str(
+        caught.value
+    )
+    # Logged the same day: read from now, as ever.
+    assert parse_due("tuesday", now=now, made=now).day == date(2026, 12, 1)
+
+
 @pytest.mark.parametrize(
     ("typed", "hint"),
     [

@@ -383,7 +383,7 @@ class Due:
         return text if self.time is None else f"{text} {self.time:%H:%M}"
 
 
-def parse_due(text: str, *, now: datetime | None = None) -> Due:
+def parse_due(text: str, *, now: datetime | None = None, made: datetime | None = None) -> Due:
     """When a follow-up is due ("by when?"): today or a later day, maybe with a time.
 
     `now` is the reference moment (default: the system clock, in local time). Case
@@ -410,8 +410,15 @@ def parse_due(text: str, *, now: datetime | None = None) -> Due:
     A day that has passed is refused ("that day has passed"), except today, whose
     time may have passed already (a late log of an earlier promise). A day more than
     two years ahead is refused as a mistyped year. Raises InvalidValue.
+
+    `made` is when the conversation happened. For an entry written up on a later
+    day, the promise was made then: `tuesday` is the Tuesday after it, and a day
+    between it and today is a promise now past its date, not a mistake.
     """
     current = _local_now(now)
+    back_dated = made is not None and _local_now(made).date() < current.date()
+    if made is not None and back_dated:
+        current = _local_now(made)
     today = current.date()
     words = _normalise(text, what="when the follow-up is due", examples=_DUE_EXAMPLES)
     words = _ISO_DATE_T.sub(r"\1 ", words.removeprefix("by "))
@@ -423,7 +430,7 @@ def parse_due(text: str, *, now: datetime | None = None) -> Due:
             f"'{_shown(words)}' is too far from today for a follow-up; try {_DUE_EXAMPLES}."
         ) from exc
     if due.day < today:
-        raise InvalidValue(_passed_message(due.day, today))
+        raise InvalidValue(_passed_message(due.day, today, back_dated=back_dated))
     if too_far:
         raise InvalidValue(
             f"{day_label(due.day)} is more than two years away; check the year, "
@@ -531,11 +538,14 @@ def _future_message(words: str, moment: datetime) -> str:
     )
 
 
-def _passed_message(day: date, today: date) -> str:
-    return (
-        f"That day has passed ({day_label(day, year=day.year != today.year)}); "
-        f"a follow-up is due today or later, {_DUE_EXAMPLES}."
-    )
+def _passed_message(day: date, today: date, *, back_dated: bool = False) -> str:
+    shown = day_label(day, year=day.year != today.year)
+    if back_dated:
+        return (
+            f"That day ({shown}) is before the conversation; a follow-up is due on "
+            f"{day_label(today)} or later, {_DUE_EXAMPLES}."
+        )
+    return f"That day has passed ({shown}); a follow-up is due today or later, {_DUE_EXAMPLES}."
 
 
 def _read_when(words: str, now: datetime) -> datetime:

@@ -424,7 +424,7 @@ class GuidedFlow:
             elif answer in ("", "-"):
                 found.append(replace(follow_up, due=None, due_time=None))
             else:
-                due = parse_due(answer)
+                due = parse_due(answer, made=self.draft.occurred_at)
                 found.append(replace(follow_up, due=due.day, due_time=due.time))
             return True
 

@@ -30,6 +30,8 @@ from peerjournal.records import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from peerjournal.privacy import Finding
     from peerjournal.records import NewEntry
 
@@ -70,10 +72,13 @@ def parse_ratings(guide: Guide, specs: Sequence[str]) -> tuple[dict[str, int], d
     return ratings, notes
 
 
-def parse_follow_ups(texts: Sequence[str], dues: Sequence[str]) -> list[FollowUp]:
+def parse_follow_ups(
+    texts: Sequence[str], dues: Sequence[str], made: datetime | None = None
+) -> list[FollowUp]:
     """`--follow-up TEXT` values, each with its `--due WHEN` in the same order.
 
     Either no --due at all, or one per follow-up (`--due none` for one without a date).
+    `made` is when the conversation happened, which a due date is read from.
     """
     from peerjournal.dates import parse_due
 
@@ -91,7 +96,7 @@ def parse_follow_ups(texts: Sequence[str], dues: Sequence[str]) -> list[FollowUp
             follow_ups.append(FollowUp(text))
             continue
         try:
-            due = parse_due(when)
+            due = parse_due(when, made=made)
         except InvalidValue as exc:
             raise InvalidValue(f"--due {when[:40]!r}: {exc}") from None
         follow_ups.append(FollowUp(text, due.day, due.time))

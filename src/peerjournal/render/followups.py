@@ -20,9 +20,11 @@ if TYPE_CHECKING:
 
 def follow_ups_reminder(due_today: int, overdue: int) -> None:
     """The one line `log` opens with when promises are due or overdue."""
+    # "past its date", as the review says it: a promise running late is not a fault.
     parts = []
     if overdue:
-        parts.append(f"{plural(overdue, 'follow-up')} overdue")
+        its = "its" if overdue == 1 else "their"
+        parts.append(f"{plural(overdue, 'follow-up')} past {its} date")
     if due_today:
         parts.append(f"{plural(due_today, 'follow-up')} due today")
     them = "it" if due_today + overdue == 1 else "them"
