@@ -393,6 +393,10 @@ def test_restore_onto_a_new_machine_with_no_journal_yet(
     result = run("restore", str(saved))
     assert result.exit_code == 0, result.output
     assert rows(journal_home / "journal.db", "SELECT count(*) FROM entry") == [(2,)]
+    # Said as log and import say it: where the journal now is.
+    assert f"Started a new journal at {journal_home / 'journal.db'}, from {saved}." in " ".join(
+        result.stderr.split()
+    )
 
 
 # --- forget --------------------------------------------------------------------------

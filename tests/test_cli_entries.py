@@ -78,6 +78,19 @@ def test_list_without_a_journal_says_which_file_is_missing_and_creates_nothing(
     assert list(journal_home.iterdir()) == []
 
 
+def test_a_first_run_in_the_usual_place_is_a_journal_not_started_yet(
+    run: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No PEERJOURNAL_HOME and no journal yet: a new supporter, not a missing drive."""
+    monkeypatch.delenv("PEERJOURNAL_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = run("list")
+    assert result.exit_code == 1, result.output
+    assert " yet. After your next conversation, run: peerjournal log" in result.stderr
+    assert "connected" not in result.stderr
+    assert not (tmp_path / "data").exists()
+
+
 @pytest.mark.usefixtures("three")
 @pytest.mark.parametrize(
     ("args", "words"),
@@ -153,7 +166,7 @@ def test_delete_without_a_terminal_needs_yes(run: RunCli) -> None:
 def test_delete_asks_on_a_terminal(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, answer: str, left: int
 ) -> None:
-    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.entries.at_a_terminal", lambda: True)
     result = run("delete", "2", input=answer)
     assert result.exit_code == 0, result.output
     assert "Delete entry #2" in result.stderr
@@ -194,7 +207,7 @@ def test_edit_without_a_terminal_points_to_the_editor(run: RunCli) -> None:
 def test_edit_by_prompts_keeps_what_enter_keeps(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.entries.at_a_terminal", lambda: True)
     answers = [
         "",  # when: keep
         "4",  # feeling
@@ -232,7 +245,7 @@ def test_edit_by_prompts_keeps_what_enter_keeps(
 def test_an_edit_that_changes_nothing_leaves_no_history(
     run: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("peerjournal.cli.entries.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.entries.at_a_terminal", lambda: True)
     result = run("edit", "3", input="\n" * 40)
     assert result.exit_code == 0, result.output
     assert "Nothing changed" in result.stderr

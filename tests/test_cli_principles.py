@@ -388,7 +388,7 @@ def with_contact(name: str) -> str:
 
 @pytest.fixture
 def at_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("peerjournal.cli.principles.at_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.principles.at_a_terminal", lambda: True)
 
 
 @pytest.mark.usefixtures("at_terminal")

@@ -142,7 +142,7 @@ def test_a_draft_of_an_encrypted_journal_is_not_in_plain_text(
     run: RunCli, monkeypatch: pytest.MonkeyPatch, journal_home: Path
 ) -> None:
     encrypted_journal(run, monkeypatch)
-    monkeypatch.setattr("peerjournal.cli.log.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("peerjournal.cli.log.at_a_terminal", lambda: True)
     # when, feeling, kind, minutes, peer, then the first reflection answer; input ends there.
     result = run("log", input=f"\n\nphone\n20\n\nShe told me about the {MARKER} again\n")
     assert result.exit_code == 130, result.output

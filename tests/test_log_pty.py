@@ -349,7 +349,9 @@ def test_edit_puts_each_old_answer_on_its_line(journal_home: Path) -> None:
     assert [(r["slug"], r["score"]) for r in saved["ratings"]] == [("empathy", 4)]
 
 
-def test_stdout_redirected_to_a_file_holds_only_the_json(journal_home: Path) -> None:
+def test_stdout_redirected_to_a_file_asks_nothing(journal_home: Path) -> None:
+    """Questions need the screen too: `log --json > entry.json` asks nothing, saves nothing,
+    and says how to give the entry on the command line."""
     target = journal_home.parent / "entry.json"
     env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
@@ -362,19 +364,13 @@ def test_stdout_redirected_to_a_file_holds_only_the_json(journal_home: Path) -> 
         timeout=TIMEOUT,
         dimensions=(40, 100),
     )
-    to_the_reflection(child)
-    answer(child, "> ", f"A shortt{BACKSPACE} note.")
-    child.expect_exact("note.\r\n")
-    answer(child, "> ", "")
-    answer(child, "> ", "")
-    answer(child, "> ", "")
-    after_the_reflection(child)
-    assert finish(child) == 0
-
-    text = target.read_text(encoding="utf-8")
-    assert "\x1b" not in text and "When" not in text
-    entry = json.loads(text)
-    assert (entry["id"], entry["what_happened"], entry["mode"]) == (1, "A short note.", "phone")
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = " ".join(child.before.split())
+    assert child.exitstatus == 1, shown
+    assert "Nothing to save yet" in shown and "When was the conversation" not in shown
+    assert target.read_text(encoding="utf-8") == ""
+    assert not (journal_home / "journal.db").exists()
 
 
 def test_without_readline_as_on_windows_enter_keeps_the_old_answer(journal_home: Path) -> None:
@@ -444,6 +440,8 @@ def test_a_crisis_call_is_met_with_care_first(journal_home: Path) -> None:
     answer(child, "Promise", "")
     answer(child, "Flags", "safety, debrief")
     answer(child, "Principles", "1 3")
+    # Empowerment, on a safety-flagged entry: the protocol is said to be no lapse first.
+    expect_words(child, "You flagged safety. Following your protocol is good practice")
     answer(child, "Rating 1-5", "2")
     answer(child, "What made it a 2?", "")
     answer(child, "Rating 1-5", "4")
@@ -452,7 +450,6 @@ def test_a_crisis_call_is_met_with_care_first(journal_home: Path) -> None:
     child.expect_exact("Saved entry #1")
     expect_words(child, "That sounds like a heavy conversation.")
     expect_words(child, "You noted feeling drained afterwards")
-    expect_words(child, "Acting on a safety concern within your organisation's protocol")
     expect_words(child, "Who you can turn to")
     expect_words(child, "It is on your list to bring to supervision")
     child.expect(pexpect.EOF)
@@ -682,3 +679,37 @@ def test_ctrl_c_after_discarding_an_old_draft_keeps_nothing(journal_home: Path) 
     child.expect_exact("nothing to keep")
     assert finish(child) == 130
     assert not (journal_home / "draft.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("log", "Nothing to save yet"),
+        ("edit 1", "Editing asks questions, so it needs a terminal"),
+        ("delete 1", "To delete entry #1 without a terminal, add --yes."),
+        ("forget --before tomorrow", "Run it again with --yes to go ahead."),
+    ],
+)
+def test_at_the_keyboard_but_piped_out_nothing_is_asked_or_changed(
+    journal_home: Path, command: str, said: str
+) -> None:
+    """`delete 1 | cat`: the keys a person types are not answers to a question hidden in a
+    pipe, so nothing is asked and nothing changes."""
+    subprocess.run(
+        [sys.executable, "-m", "peerjournal", "log", "--no-input", "--note", "Kept as it is."],
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
+    env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home), "TERM": "dumb"}
+    line = f"{shlex.quote(sys.executable)} -m peerjournal {command} | cat; echo exit=$?"
+    child = pexpect.spawn(
+        "bash", ["-o", "pipefail", "-c", line], env=env, encoding="utf-8", timeout=TIMEOUT
+    )
+    child.sendline("y")  # typed ahead, as a person answering a question they expect
+    child.expect(pexpect.EOF)
+    shown = " ".join(child.before.split())
+    assert said in shown, shown
+    assert "exit=1" in shown, shown
+    assert "[y/N]" not in shown and "When was the conversation" not in shown
+    assert show(journal_home, 1)["what_happened"] == "Kept as it is."

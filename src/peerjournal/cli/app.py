@@ -269,6 +269,13 @@ def _db_after_command(ctx: typer.Context, _param: object, value: str | None) -> 
     _choose_journal(ctx, value)
 
 
+def at_a_terminal() -> bool:
+    """Whether a person is there to answer a question: the keyboard, the screen and the
+    prompts are all the terminal. Anything piped or redirected (`delete 3 | cat`,
+    `review | less`, `log > out.txt`) is asked nothing and changes nothing."""
+    return sys.stdin.isatty() and sys.stdout.isatty() and sys.stderr.isatty()
+
+
 def confirm(question: str, *, default: bool) -> bool:
     """A yes-or-no question on stderr, wrapped like every other; Enter gives `default`.
 

@@ -12,7 +12,15 @@ from typing import Annotated, TextIO
 import typer
 
 from peerjournal import render
-from peerjournal.cli.app import EXIT_USER_ERROR, app, guide_for_reading, location, reading, writing
+from peerjournal.cli.app import (
+    EXIT_USER_ERROR,
+    app,
+    at_a_terminal,
+    guide_for_reading,
+    location,
+    reading,
+    writing,
+)
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
 from peerjournal.errors import InvalidValue
 
@@ -268,7 +276,7 @@ def restore_command(
             f"{housekeeping.KEEP_DAYS} days."
         )
     else:
-        render.notice(f"Restored {file}.")
+        render.notice(f"Started a new journal at {location(ctx).path}, from {file}.")
     if done.unlocked:
         render.notice(
             "The journal it replaced was encrypted (or could not be read), and the backup is "
@@ -321,7 +329,7 @@ def forget_command(
         return
     entries = render.plural(count, "entry", "entries")
     if not yes:
-        if not sys.stdin.isatty():
+        if not at_a_terminal():
             render.error(
                 f"forget would clear the words of {entries}; it asks first. "
                 "Run it again with --yes to go ahead."

@@ -6,8 +6,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from peerjournal import render
-from peerjournal.cli.app import app, confirm, guide_for_reading, location, reading, writing
-from peerjournal.cli.log import EXIT_INTERRUPTED, stdin_is_terminal
+from peerjournal.cli.app import (
+    app,
+    at_a_terminal,
+    confirm,
+    guide_for_reading,
+    location,
+    reading,
+    writing,
+)
+from peerjournal.cli.log import EXIT_INTERRUPTED
 from peerjournal.cli.options import AsJson, Flag, Since, Tag, Until, entry_filter
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
@@ -95,7 +103,7 @@ def delete_command(
         entry_id = entry_number(reader, ref)
         record = reader.entry(entry_id)
     if not yes:
-        if not stdin_is_terminal():
+        if not at_a_terminal():
             raise InvalidValue(f"To delete entry #{entry_id} without a terminal, add --yes.")
         render.notice(f"Entry #{entry_id}, {render.when_label(record.occurred_at)}.")
         try:
@@ -192,7 +200,7 @@ def edit_command(
                 f"It will be saved as it is; you can change those words with: "
                 f"peerjournal edit {entry_id}"
             )
-    elif not stdin_is_terminal():
+    elif not at_a_terminal():
         raise InvalidValue(
             "Editing asks questions, so it needs a terminal; to change the reflection "
             "from here, add --editor."

@@ -1,6 +1,5 @@
 """`peerjournal log`: the two-minute reflection after a conversation, guided or by flags."""
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +9,7 @@ import typer
 
 from peerjournal import render
 from peerjournal.cli import completion
-from peerjournal.cli.app import app, location, reading
+from peerjournal.cli.app import app, at_a_terminal, location, reading
 from peerjournal.errors import InvalidValue
 from peerjournal.principles import Guide, load_guide
 from peerjournal.records import (
@@ -59,11 +58,7 @@ class LogOptions:
     def guided(self) -> bool:
         """Ask step by step: only on a terminal, and only when the flags do not say it all."""
         described = self.note is not None or self.note_file is not None or bool(self.rate)
-        return not self.no_input and not described and stdin_is_terminal()
-
-
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
+        return not self.no_input and not described and at_a_terminal()
 
 
 @app.command("log")
@@ -240,7 +235,9 @@ def draft_from_flags(options: LogOptions, guide: Guide) -> "Draft":
     if options.follow_ups or options.dues:
         if not options.follow_ups:
             raise InvalidValue("--due says when a --follow-up is due; give the --follow-up too.")
-        draft.follow_ups = logflow.parse_follow_ups(options.follow_ups, options.dues)
+        draft.follow_ups = logflow.parse_follow_ups(
+            options.follow_ups, options.dues, draft.occurred_at
+        )
         draft.mark_done("follow-ups")
     draft.ratings, draft.notes = logflow.parse_ratings(guide, options.rate)
     return draft

@@ -7,7 +7,6 @@ typo is caught while the supporter still remembers making it.
 
 import json
 import os
-import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +15,14 @@ import typer
 
 from peerjournal import paths, render
 from peerjournal.cli import completion
-from peerjournal.cli.app import EXIT_USER_ERROR, app, confirm, guide_for_reading, location
+from peerjournal.cli.app import (
+    EXIT_USER_ERROR,
+    app,
+    at_a_terminal,
+    confirm,
+    guide_for_reading,
+    location,
+)
 from peerjournal.cli.editor import open_in_editor
 from peerjournal.errors import GuideError, InvalidValue
 from peerjournal.principles import Guide, Principle, load_guide
@@ -87,11 +93,6 @@ def _principle_json(principle: Principle) -> dict[str, object]:
     return data
 
 
-def at_terminal() -> bool:
-    """Whether a person is at the keyboard and the screen, so an editor can be opened."""
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
 def _customize() -> None:
     target = paths.user_guide_path()
     if target.exists():
@@ -116,7 +117,7 @@ def _customize() -> None:
             f"Note: {paths.ENV_PRINCIPLES} is set, so peerjournal reads {chosen}, not this copy."
         )
     typer.echo(str(target))
-    if at_terminal():
+    if at_a_terminal():
         _edit_until_it_loads(target)
 
 

@@ -1,6 +1,5 @@
 """`peerjournal review`: the weekly look back, a focus for next week, and an intention."""
 
-import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -8,7 +7,7 @@ import typer
 
 from peerjournal import render
 from peerjournal.cli import completion
-from peerjournal.cli.app import app, guide_for_reading, reading
+from peerjournal.cli.app import app, at_a_terminal, guide_for_reading, reading
 from peerjournal.cli.data import Overwrite, output_to
 from peerjournal.cli.options import Tag, entry_filter
 from peerjournal.errors import InvalidValue
@@ -179,19 +178,13 @@ def review_command(
             )
     else:
         render.review_screen(result, reflections, total)
-        if reviewing.is_current(result.period, today()) and _at_a_terminal():
+        if reviewing.is_current(result.period, today()) and at_a_terminal():
             _ask(ctx, result)
 
 
 def today() -> date:
     """Today on the supporter's own clock."""
     return date.today()
-
-
-def _at_a_terminal() -> bool:
-    """Whether a person is there to answer: the keyboard, the screen and the prompts are all
-    the terminal. `review | less` or `review > week.txt` asks nothing and changes nothing."""
-    return sys.stdin.isatty() and sys.stdout.isatty() and sys.stderr.isatty()
 
 
 def _last_day(until: str | None, week: str | None) -> date:
