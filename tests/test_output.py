@@ -54,6 +54,14 @@ def own_files(journal: Path) -> dict[str, Callable[[Path], Path]]:
     def wal(_journal: Path) -> Path:
         return Path(f"{journal}-wal")
 
+    def record(_journal: Path) -> Path:
+        path = journal.parent / "copies-made.json"
+        path.write_text("[]", encoding="utf-8")
+        return path
+
+    def work_file(_journal: Path) -> Path:
+        return journal.with_name(f".{journal.name}.partial-99999")
+
     return {
         "the journal": lambda j: j,
         "its write-ahead log": wal,
@@ -61,6 +69,8 @@ def own_files(journal: Path) -> dict[str, Callable[[Path], Path]]:
         "a second name for it": hard_link,
         "a backup": backup,
         "a draft": draft,
+        "the record of copies made elsewhere": record,
+        "a file a stopped command left": work_file,
     }
 
 
@@ -68,7 +78,7 @@ def own_files(journal: Path) -> dict[str, Callable[[Path], Path]]:
 @pytest.mark.parametrize(
     "which",
     ["the journal", "its write-ahead log", "a link to it", "a second name for it", "a backup",
-     "a draft"],
+     "a draft", "the record of copies made elsewhere", "a file a stopped command left"],
 )  # fmt: skip
 def test_no_output_ever_replaces_the_journal_its_copies_or_its_drafts(
     run: RunCli, journal: Path, command: str, which: str

@@ -29,6 +29,7 @@ from peerjournal.records import (
     Entry,
     EntryFilter,
     Intention,
+    day_label,
     entry_as_dict,
     mode_label,
     when_label,
@@ -285,7 +286,11 @@ def _markdown_entry(entry: Entry) -> str:
         lines += ["**Follow-ups**", ""]
         for follow_up in entry.follow_ups:
             state = " (done)" if follow_up.done else ""
-            due = f", by {follow_up.due.isoformat()}" if follow_up.due else ""
+            due = ""
+            if follow_up.due:
+                # As every screen names a day; a file is read in later years, so with its year.
+                at = f" {follow_up.due_time:%H:%M}" if follow_up.due_time else ""
+                due = f", by {day_label(follow_up.due)}{at}"
             lines.append(f"- {follow_up.text}{due}{state}")
         lines.append("")
     return "\n".join(lines)

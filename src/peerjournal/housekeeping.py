@@ -46,9 +46,7 @@ from peerjournal.paths import wipe_file
 KEEP_DAYS = 30
 BEFORE_LABELS = ("before-restore", "before-upgrade")
 PLAIN_LABEL = "plain"
-# The record of copies written outside the program's own folders, so that `forget` can
-# name them.
-OUTSIDE_RECORD = "copies-made.json"
+OUTSIDE_RECORD = paths.OUTSIDE_RECORD
 KEEP_OUTSIDE_RECORDS = 200
 _HIDDEN_KINDS = ("partial", "restore", "restore-locked", "encrypting", PLAIN_LABEL, "tmp")
 

@@ -58,7 +58,8 @@ def is_stream(path: Path) -> bool:
 
 def refuse_own_file(target: Path, journal: Path) -> None:
     """Refuse a target that is one of the program's own files: the journal (or its -wal and
-    -shm), a copy kept beside it (before an upgrade or a restore), a backup, or a draft."""
+    -shm), a copy kept beside it (before an upgrade or a restore), a file a command writes
+    beside it while it works, a backup, a draft, or the record of copies made elsewhere."""
     from peerjournal import paths
 
     real = Path(os.path.realpath(target))
@@ -68,10 +69,15 @@ def refuse_own_file(target: Path, journal: Path) -> None:
         real in {live, Path(f"{live}-wal"), Path(f"{live}-shm")}
         or (
             real.parent == live.parent
-            and real.name.startswith((f"{live.stem}.before-", f"{live.stem}.plain-"))
+            and real.name.startswith(
+                (f"{live.stem}.before-", f"{live.stem}.plain-", f".{live.name}.")
+            )
         )
         or (data / "backups") in real.parents
-        or (real.parent == data and real.name.startswith(("draft", "reflection.txt")))
+        or (
+            real.parent == data
+            and real.name.startswith(("draft", "reflection.txt", paths.OUTSIDE_RECORD))
+        )
         or _same_file(real, live)  # a second name (a hard link) for the journal
     )
     if own:

@@ -20,6 +20,10 @@ from typing import BinaryIO
 
 from peerjournal.errors import PeerJournalError
 
+# The record of copies written outside the program's own folders, so that `forget` can
+# name them; kept in the data folder.
+OUTSIDE_RECORD = "copies-made.json"
+
 APP_NAME = "peerjournal"
 DB_FILENAME = "journal.db"
 GUIDE_FILENAME = "principles.toml"
