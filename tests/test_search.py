@@ -150,6 +150,33 @@ def test_the_passage_marks_exactly_the_matches() -> None:
     assert "\n\n" not in hit.snippet
 
 
+def test_the_passage_is_where_the_words_meet_prefixes_and_accents_included() -> None:
+    add(
+        1,
+        "A long start about the weather, the bus, the rain and the week. "
+        "Then, at the café, we talked about boundaries and felt heard at last.",
+    )
+    with open_journal() as journal:
+        (hit,) = journal.read.search('cafe bound* "felt heard"')
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["café", "boundaries", "felt", "heard"]
+    assert hit.snippet.startswith("…") and "weather" not in hit.snippet
+
+
+def test_a_match_outside_the_reflection_is_shown_where_it_is() -> None:
+    add(1, "Nothing about it here.", tags=("warmline",))
+    with open_journal() as journal:
+        (hit,) = journal.read.search("warmline")
+    assert hit.snippet == "warmline" and hit.highlights == [(0, 8)]
+
+
+def test_one_word_pasted_thousands_of_times_gives_one_short_passage() -> None:
+    add(1, "word " * 20_000)
+    with open_journal() as journal:
+        (hit,) = journal.read.search("word word word")
+    assert len(hit.highlights) == 16
+    assert hit.snippet.endswith("…")
+
+
 def test_hostile_text_is_shown_literally_and_the_highlight_stays_on_the_word() -> None:
     pieces = (("[bold]x[/bold] \x1b[31m ", False), ("trust", True), (" \u202e end", False))
     text = render.passage(pieces)

@@ -85,7 +85,9 @@ def locate(flag: str | None = None) -> Location:
 
 def missing(location: Location) -> DatabaseError:
     """What a reading command says when there is no journal yet."""
-    if not location.path.parent.is_dir():
+    # The platform's own folder is made by the first `log`: before that, it is simply a
+    # journal not started yet. A folder the user chose may be a drive not connected.
+    if location.chosen and not location.path.parent.is_dir():
         return DatabaseError(
             f"There is no journal at {location.path}: the folder {location.path.parent} "
             "does not exist (is the drive it is on connected?). Nothing was changed."
@@ -367,8 +369,6 @@ def ready_folder(location: Location) -> None:
 # five.
 
 SEARCH_TABLE = "entry_search"
-HIGHLIGHT_START = "\ue000"
-HIGHLIGHT_END = "\ue001"
 SEARCH_COLUMNS = ("reflection", "peer", "notes", "tags", "follow_ups")
 # The alias, tags and follow-ups weigh double: words put there on purpose.
 SEARCH_WEIGHTS = (1.0, 2.0, 1.0, 2.0, 2.0)

@@ -34,7 +34,6 @@ from peerjournal.queries.search import (
     Match,
     SearchQueries,
     search_query,
-    split_passage,
 )
 
 
@@ -83,5 +82,4 @@ __all__ = [
     "Window",
     "open_reader",
     "search_query",
-    "split_passage",
 ]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peerjournal import db
@@ -53,23 +56,17 @@ class SearchQueries(EntryQueries):
             )
         sql, params = _where(where)
         weights = ", ".join(str(w) for w in db.SEARCH_WEIGHTS)
-        # No passage is made from an entry far past the limits (stored by an older
-        # version): FTS5 would read and split every word of it, for minutes.
-        longest = (self.clip or _LARGEST_ID) * 3
+        # The index finds and ranks; the passage is cut here, from the entries shown.
+        # (FTS5's snippet() weighs every match against every other: a reflection of
+        # one word pasted 20,000 times took seconds per search word.)
         statement = (
-            "SELECT e.id, CASE WHEN length(e.what_happened) + length(e.so_what)"
-            f" + length(e.now_what) <= {int(longest)}"
-            f" THEN snippet({db.SEARCH_TABLE}, -1, ?, ?, '…', 16) END,"
-            f" bm25({db.SEARCH_TABLE}, {weights}) AS rank"
+            f"SELECT e.id, bm25({db.SEARCH_TABLE}, {weights}) AS rank"
             f" FROM {db.SEARCH_TABLE} JOIN entry e ON e.id = {db.SEARCH_TABLE}.rowid"
             f" WHERE {db.SEARCH_TABLE} MATCH ? AND {sql}"
             " ORDER BY rank, e.occurred_at DESC LIMIT ?"
         )
         try:
-            rows = self._rows(
-                statement,
-                [db.HIGHLIGHT_START, db.HIGHLIGHT_END, query, *params, min(limit, _LARGEST_ID)],
-            )
+            rows = self._rows(statement, [query, *params, min(limit, _LARGEST_ID)])
         except driver_errors("OperationalError") as error:
             if not str(error).startswith(("fts5:", "unterminated string", "no such column")):
                 raise
@@ -80,13 +77,14 @@ class SearchQueries(EntryQueries):
                 '("felt heard"), the start of a word with * (bound*).'
             ) from None
         entries = {entry.id: entry for entry in self.by_ids([row[0] for row in rows])}
+        terms = search_terms(text)
         return [
             Match(
                 entry=entries[entry_id],
-                passage=_passage(snippet, entries[entry_id]),
+                passage=passage(entries[entry_id], terms),
                 rank=float(rank),
             )
-            for entry_id, snippet, rank in rows
+            for entry_id, rank in rows
             if entry_id in entries
         ]
 
@@ -123,25 +121,85 @@ def search_query(text: str) -> str:
     return " ".join(parts)
 
 
-def _passage(snippet: str | None, entry: Entry) -> tuple[tuple[str, bool], ...]:
-    """The passage shown for a match: the index's snippet, or an entry's start when none was
-    made (see Reader.search)."""
-    if snippet is None:
-        return ((entry.first_line[:200], False),)
-    # The three prompts are stored apart by newlines; unanswered ones leave blank lines.
-    return split_passage(_BLANK_LINES.sub("\n", snippet).strip("\n"))
+# A passage is this many words: enough to see what was said around the match.
+PASSAGE_WORDS = 16
+# Where a passage may start: among the first this many matches (a pasted wall of one
+# word has thousands, and any of them serves).
+_PASSAGE_STARTS = 200
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def split_passage(snippet: str) -> tuple[tuple[str, bool], ...]:
-    """Cut a snippet marked with the database's highlight characters into pieces."""
-    pieces: list[tuple[str, bool]] = []
-    for i, chunk in enumerate(snippet.split(db.HIGHLIGHT_START)):
-        if i == 0:
-            inside, after = "", chunk
-        else:
-            inside, _sep, after = chunk.partition(db.HIGHLIGHT_END)
-        if inside:
-            pieces.append((inside, True))
-        if after:
-            pieces.append((after, False))
+def search_terms(text: str) -> tuple[tuple[str, bool], ...]:
+    """The words of a search, folded as the index folds them, each with whether it is a
+    prefix (word*). Operators and brackets are not words; a phrase gives its words."""
+    terms: dict[tuple[str, bool], None] = {}
+    for token in _QUERY_TOKEN.findall(text.strip()):
+        if token in "()" or token in _OPERATORS:
+            continue
+        prefix = token.endswith("*")
+        words = _WORD.findall(token.strip('"*'))
+        for index, word in enumerate(words):
+            terms[(_fold(word), prefix and index == len(words) - 1)] = None
+    return tuple(terms)
+
+
+def _fold(word: str) -> str:
+    """A word as the index compares it: case and accents set aside (unicode61)."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def passage(entry: Entry, terms: Sequence[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    """The passage shown for a match, as (text, is_match) pieces: the words around the
+    place where most of the search's words meet, in the reflection or else in the alias,
+    tags, notes or follow-ups that matched; the reflection's start when none is found.
+
+    Linear in the text, whatever it holds: at most _PASSAGE_STARTS places are weighed.
+    """
+    places = [
+        _BLANK_LINES.sub("\n", entry.reflection).strip("\n"),
+        *(note for rating in entry.ratings if (note := rating.note)),
+        *(follow_up.text for follow_up in entry.follow_ups),
+        *([entry.peer] if entry.peer else []),
+        *entry.tags,
+    ]
+    for text in places:
+        found = _passage_in(text, terms)
+        if found:
+            return found
+    return ((entry.first_line[:200], False),)
+
+
+def _passage_in(text: str, terms: Sequence[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
+    words = list(_WORD.finditer(text))
+    hits = [i for i, word in enumerate(words) if _matches(word.group(), terms)]
+    if not hits:
+        return ()
+    best, most = hits[0], 0
+    for at, start in enumerate(hits[:_PASSAGE_STARTS]):
+        near = hits[at : bisect_left(hits, start + PASSAGE_WORDS)]
+        seen = {_fold(words[i].group()) for i in near}
+        if len(seen) > most:
+            best, most = start, len(seen)
+    # A few words before the first match, so that it is read in its sentence.
+    first = max(0, min(best - 3, len(words) - PASSAGE_WORDS))
+    last = min(len(words), first + PASSAGE_WORDS) - 1
+    begin, end = words[first].start(), words[last].end()
+    pieces: list[tuple[str, bool]] = [("…", False)] if begin > 0 else []
+    at = begin
+    for i in hits[bisect_left(hits, first) : bisect_left(hits, last + 1)]:
+        word = words[i]
+        if word.start() > at:
+            pieces.append((text[at : word.start()], False))
+        pieces.append((word.group(), True))
+        at = word.end()
+    if end > at:
+        pieces.append((text[at:end], False))
+    if end < len(text):
+        pieces.append(("…", False))
     return tuple(pieces)
+
+
+def _matches(word: str, terms: Sequence[tuple[str, bool]]) -> bool:
+    folded = _fold(word)
+    return any(folded.startswith(term) if prefix else folded == term for term, prefix in terms)
