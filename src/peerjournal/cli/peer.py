@@ -83,7 +83,8 @@ def _unknown(alias: str, known: list[str]) -> str:
     people: dict[str, str] = {}
     for name in known:
         people.setdefault(name.casefold(), name)
-    close = get_close_matches(alias.casefold(), list(people), n=1, cutoff=0.5)
+    # Above half alike: "Z." is not offered "T." (one letter in two), "Sam" is offered "Sammy".
+    close = get_close_matches(alias.casefold(), list(people), n=1, cutoff=0.6)
     if close:
         return f"{said}; did you mean '{people[close[0]]}'?"
     names = list(people.values())
