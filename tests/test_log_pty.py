@@ -215,6 +215,34 @@ def next_line(child: pexpect.spawn[str], text: str) -> None:
     child.sendline(text)
 
 
+def test_a_line_stopped_half_typed_comes_back_on_its_question(journal_home: Path) -> None:
+    child = spawn(journal_home)
+    to_the_reflection(child)
+    answer(child, "> ", "The first line, finished.")
+    child.expect_exact("> ")
+    child.send("and half of the second")
+    child.expect_exact("second")
+    child.sendcontrol("c")
+    child.expect_exact("kept in")
+    assert finish(child) == 130
+    draft = json.loads((journal_home / "draft.json").read_text(encoding="utf-8"))
+    assert draft["unfinished"] == {"step": "reflection", "text": "and half of the second"}
+
+    child = spawn(journal_home)
+    answer(child, "resume it", "r")
+    # The same question, holding the words as they were: End, then the rest of the line.
+    child.expect_exact("and half of the second")
+    child.send(END + " line.\r")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    after_the_reflection(child)
+    assert finish(child) == 0
+    assert show(journal_home, 1)["what_happened"] == (
+        "The first line, finished.\nand half of the second line."
+    )
+
+
 def to_the_reflection(child: pexpect.spawn[str]) -> None:
     answer(child, "When [Enter: now]:", "")
     answer(child, "Feeling", "")

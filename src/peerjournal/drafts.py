@@ -70,6 +70,10 @@ class Draft:
     done: list[str] = field(default_factory=list)
     entry_id: int | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The line being typed when the log was stopped, and the step it was typed at:
+    # that step's question starts out holding it next time.
+    unfinished: str = ""
+    unfinished_step: str = ""
 
     @property
     def reflection(self) -> str:
@@ -141,6 +145,8 @@ class Draft:
             "flags": list(self.flags),
             "follow_ups": [follow_up_as_dict(f) for f in self.follow_ups],
         }
+        if self.unfinished:
+            data["unfinished"] = {"step": self.unfinished_step, "text": self.unfinished}
         return json.dumps(data, indent=2, ensure_ascii=False)
 
     @classmethod
@@ -164,6 +170,9 @@ class Draft:
             follow_ups = [follow_up_from_dict(f) for f in data.get("follow_ups", [])]
         except (InvalidValue, AttributeError):
             raise ValueError("follow_ups") from None
+        unfinished = data.get("unfinished") or {"step": "", "text": ""}
+        if not isinstance(unfinished, dict):
+            raise ValueError("unfinished")
         draft = cls(
             occurred_at=datetime.fromisoformat(when) if when is not None else None,
             mode=_optional(data["mode"], str),
@@ -181,6 +190,8 @@ class Draft:
             done=[_text(s) for s in data["done"]],
             entry_id=_optional(data["entry_id"], int),
             started_at=datetime.fromisoformat(data["started_at"]),
+            unfinished=_text(unfinished["text"]),
+            unfinished_step=_text(unfinished["step"]),
         )
         if draft.occurred_at is not None and draft.occurred_at.tzinfo is None:
             raise ValueError("occurred_at")

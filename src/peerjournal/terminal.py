@@ -83,6 +83,13 @@ def read_line(prompt: str, *, prefill: str = "", history: str | None = None) -> 
     return answer
 
 
+def unfinished_line() -> str:
+    """What was on the line when Ctrl-C stopped `read_line` ("" without line editing):
+    readline keeps it until the next line is read."""
+    readline = _load_readline() if line_editing() else None
+    return readline.get_line_buffer() if readline is not None else ""
+
+
 def readline_prompt(prompt: str) -> str:
     """`prompt` with its colour sequences marked as taking no room on screen."""
     return _INVISIBLE.sub(lambda found: f"{_HIDE_START}{found.group()}{_HIDE_END}", prompt)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from peerjournal import drafts, render
+from peerjournal import drafts, render, terminal
 from peerjournal.cli import logflow
 from peerjournal.cli.logflow import EDITOR_OPEN, Interrupted
 from peerjournal.drafts import Draft
@@ -143,6 +143,10 @@ class GuidedFlow:
     # Called once, when the first answer comes back (the guided log starts loading
     # the write side then, so that saving after the last answer costs no import).
     on_first_answer: Callable[[], None] | None = None
+    # The step being asked, so that a line stopped half-typed comes back at the same one.
+    asking: str = ""
+    # What was on the line when Ctrl-C stopped a question ("" without line editing).
+    stopped_line: Callable[[], str] = terminal.unfinished_line
 
     def run(self) -> None:
         for step in STEPS:
@@ -163,6 +167,7 @@ class GuidedFlow:
             "ratings": self.ask_ratings,
             "tags": self.ask_tags,
         }
+        self.asking = name
         asks[name]()
         self.draft.mark_done(name)
         self.keep()
@@ -180,11 +185,17 @@ class GuidedFlow:
                 render.notice(f"{exc} You can carry on: the entry is saved at the end.")
 
     def line(self, prompt: str, *, exact: bool = False, prefill: str = "") -> str:
+        if self.draft.unfinished and self.draft.unfinished_step == self.asking:
+            # Back where the log was stopped: the words being typed then, to finish.
+            prefill, self.draft.unfinished = self.draft.unfinished, ""
         while True:
             try:
                 with ctrl_c_heard():
                     answer = self.read(prompt, prefill)
-            except (KeyboardInterrupt, EOFError):
+            except KeyboardInterrupt:
+                self.keep_stopped_line(prefill)
+                raise Interrupted from None
+            except EOFError:
                 raise Interrupted from None
             if self.on_first_answer is not None:
                 started, self.on_first_answer = self.on_first_answer, None
@@ -198,6 +209,13 @@ class GuidedFlow:
         if answer.strip() and answer != prefill:
             self.typed = True
         return answer.rstrip("\r\n") if exact else answer.strip(" \t\r\n")
+
+    def keep_stopped_line(self, prefill: str) -> None:
+        """Ctrl-C mid-line: the words on the line join the draft, for the same question."""
+        stopped = self.stopped_line()
+        if stopped.strip() and stopped != prefill:
+            self.draft.unfinished, self.draft.unfinished_step = stopped, self.asking
+            self.typed = True
 
     @staticmethod
     def skip_hint(value: object, words: str = "Enter to skip") -> str:
