@@ -169,6 +169,8 @@ def test_tab_completes_commands_options_and_slugs(shell: str, journal_home: Path
         "debrief",
         "disclosure",
     ]
+    assert complete(shell, "peerjournal log --flag s", journal_home) == ["safety"]
+    assert complete(shell, "peerjournal log --mode p", journal_home) == ["phone"]
     # Nothing was created by pressing Tab.
     assert list(journal_home.iterdir()) == []
 

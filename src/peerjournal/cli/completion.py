@@ -12,7 +12,7 @@ from __future__ import annotations
 import typer
 
 from peerjournal.principles import Guide, normalise_slug
-from peerjournal.records import FLAGS
+from peerjournal.records import FLAGS, MODES
 
 SCORES = range(1, 6)
 # What `principles` takes besides a slug (cli/principles.py acts on them).
@@ -61,6 +61,11 @@ def ratings(incomplete: str) -> list[str]:
 def flags(incomplete: str) -> list[str]:
     """The flags an entry can carry."""
     return [name for name in FLAGS if name.startswith(incomplete)]
+
+
+def modes(incomplete: str) -> list[str]:
+    """The kinds of contact, as they are typed."""
+    return [name for name in MODES if name.startswith(incomplete)]
 
 
 def tags(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -78,6 +78,7 @@ def log_command(
             help="Kind of contact: in-person, phone, text, video, group or other "
             f"(default when not given: {DEFAULT_MODE}; in a terminal, the kind "
             "you used last).",
+            autocompletion=completion.modes,
         ),
     ] = None,
     minutes: Annotated[
@@ -126,6 +127,7 @@ def log_command(
             help="Flag the entry (repeat for more): "
             + "; ".join(f"{name}: {meaning}" for name, meaning in FLAGS.items())
             + ". Flagged entries are listed in the review to bring to supervision.",
+            autocompletion=completion.flags,
         ),
     ] = None,
     follow_up: Annotated[
