@@ -336,8 +336,10 @@ def test_control_characters_stored_by_an_old_version_never_reach_the_terminal(
         assert raw_controls(result.stderr) == [], args
         assert "\x9b" not in result.stdout and "\u009b" not in result.stdout, args
     shown = run("show", "1").stdout
-    # Rich markup in stored text is shown as written, never applied.
+    # Rich markup in stored text is shown as written, never applied, in the list's
+    # columns as in the entry itself.
     assert "[bold]phone[/]" in shown
+    assert "[bold]" in run("list").stdout
 
 
 @pytest.mark.pty

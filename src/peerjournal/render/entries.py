@@ -100,7 +100,7 @@ def _list_row(record: Entry, slugs: Sequence[str]) -> list[Text | str]:
     return [
         str(record.id),
         record.occurred_at.strftime("%Y-%m-%d %H:%M"),
-        inert(mode_label(record.mode)),
+        user_text(mode_label(record.mode)),
         "" if record.minutes is None else str(record.minutes),
         ratings,
         flag_marks(record.flags),
