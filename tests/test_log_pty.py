@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -375,6 +376,35 @@ def test_edit_puts_each_old_answer_on_its_line(journal_home: Path) -> None:
     assert (saved["mode"], saved["minutes"]) == ("phone", 20)
     assert saved["local_time"].startswith("2026-03-01T09:00")
     assert [(r["slug"], r["score"]) for r in saved["ratings"]] == [("empathy", 4)]
+
+
+def test_an_old_line_a_terminal_would_obey_is_shown_escaped_and_kept(journal_home: Path) -> None:
+    hostile = "turned \u202e around \x9b2J here"
+    logged = subprocess.run(
+        [sys.executable, "-m", "peerjournal", "log", "--mode", "phone", "--note", hostile],
+        env={**os.environ, "PEERJOURNAL_HOME": str(journal_home)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT,
+    )
+    assert logged.returncode == 0, logged.stderr
+    child = spawn(journal_home, "1", command="edit")
+    child.logfile_read = transcript = io.StringIO()
+    for prompt in ("When", "Feeling", "Number or name", "Minutes", "Alias"):
+        answer(child, prompt, "")
+    child.expect_exact("Now: turned \\u202e around \\x9b2J here (Enter keeps it as it is)")
+    answer(child, "> ", "")
+    next_line(child, "")
+    answer(child, "> ", "")
+    answer(child, "> ", "")
+    up_to_the_principles(child)
+    answer(child, "Principles", "none")
+    answer(child, "Tags", "")
+    answer(child, "Save", "y")
+    assert finish(child) == 0
+    assert "\u202e" not in transcript.getvalue() and "\x9b" not in transcript.getvalue()
+    assert show(journal_home, 1)["what_happened"] == hostile
 
 
 def test_stdout_redirected_to_a_file_asks_nothing(journal_home: Path) -> None:

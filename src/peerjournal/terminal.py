@@ -26,6 +26,8 @@ import re
 import sys
 from types import ModuleType
 
+from peerjournal.output import inert
+
 # The sequences that colour a prompt (CSI ... m and its kin, and OSC links). Readline
 # must be told they take no room on screen, or it puts the cursor in the wrong
 # place when it redraws the line.
@@ -121,6 +123,12 @@ def _read_edited(prompt: str, prefill: str, history: str | None) -> str:
     for earlier in _histories.get(history, []) if history is not None else []:
         readline.add_history(earlier)
     line = prefill.replace("\r", " ").replace("\n", " ")
+    kept = ""
+    if inert(line) != line:
+        # readline would print C1 controls and direction overrides as they are, for the
+        # terminal to obey: such an answer is shown in visible escapes, and Enter keeps it.
+        sys.stderr.write(f"  Now: {inert(line)} (Enter keeps it as it is)\n")
+        kept, line = prefill, ""
     readline.set_startup_hook((lambda: readline.insert_text(line)) if line else None)
 
     # Whatever is already written for stdout goes where it belongs before fd 1 moves.
@@ -128,7 +136,8 @@ def _read_edited(prompt: str, prefill: str, history: str | None) -> str:
     saved_stdout = os.dup(1)
     try:
         os.dup2(2, 1)
-        return input(readline_prompt(last))
+        answer = input(readline_prompt(last))
+        return kept if kept and not answer.strip() else answer
     finally:
         readline.set_startup_hook(None)
         os.dup2(saved_stdout, 1)
