@@ -402,20 +402,28 @@ def test_csv_cells_a_spreadsheet_would_run_are_guarded_and_read_back_exactly(
     assert peers == sorted(e["peer"] for e in json.loads(before))
 
 
-def read_only_runner(folder: Path) -> Any:
-    """A way to run peerjournal with `folder` read-only: a read-only mount of it in a
-    mount namespace of its own when the tests run as root (whom permissions do not stop),
-    or permissions alone otherwise."""
+def read_only_runner(folder: Path, how: str) -> Any:
+    """A way to run peerjournal with `folder` read-only: by `how`, "permissions" (for
+    root, whom permissions do not stop, without the capabilities that override them) or
+    "mount" (a read-only mount of it in a mount namespace of its own)."""
     import shutil
 
     def as_user(args: list[str]) -> list[str]:
         return args
 
-    if os.geteuid() != 0:
+    if how == "permissions":
         for path in folder.rglob("*"):
             path.chmod(0o400 if path.is_file() else 0o500)
         folder.chmod(0o500)
-        return as_user
+        if os.geteuid() != 0:
+            return as_user
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("permissions stop root only without its capabilities (setpriv)")
+        drop = "--bounding-set=-dac_override,-dac_read_search,-fowner"
+        return lambda args: [setpriv, drop, "--", *args]
+    if os.geteuid() != 0:
+        pytest.skip("a read-only mount needs root")
     unshare = shutil.which("unshare")
     probe = subprocess.run(
         [unshare or "unshare", "-m", "sh", "-c", f"mount --bind '{folder}' '{folder}'"],
@@ -436,8 +444,9 @@ def read_only_runner(folder: Path) -> Any:
     return mounted
 
 
+@pytest.mark.parametrize("how", ["permissions", "mount"])
 def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
-    run: RunCli, journal_home: Path, tmp_path: Path
+    run: RunCli, journal_home: Path, tmp_path: Path, how: str
 ) -> None:
 
     assert run("log", "--note", "Words on a read-only drive", "--no-input").exit_code == 0
@@ -451,7 +460,7 @@ def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
     )
     db.dispose_engines()
     before = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())
-    command = read_only_runner(journal_home)
+    command = read_only_runner(journal_home, how)
     env = {**os.environ, "PEERJOURNAL_HOME": str(journal_home)}
 
     def peerjournal(*args: str) -> subprocess.CompletedProcess[str]:
@@ -479,7 +488,9 @@ def test_a_journal_in_a_read_only_place_can_be_read_exported_and_backed_up(
         assert done.returncode == 1, (args, done.stderr)
         assert "Traceback" not in done.stderr
         assert says in done.stderr.replace("\n", " "), args
-    if os.geteuid() != 0:
+    if how == "permissions":
+        # Left read-only as the user made it: nothing made writable again behind their back.
+        assert stat.S_IMODE(journal_home.stat().st_mode) == 0o500
         for path in [journal_home, *journal_home.rglob("*")]:
             path.chmod(0o700 if path.is_dir() else 0o600)
     after = sorted((p.name, p.read_bytes()) for p in journal_home.rglob("*") if p.is_file())

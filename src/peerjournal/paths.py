@@ -107,8 +107,9 @@ class MissingHome(FileNotFoundError):
 def ensure_private_dir(path: Path) -> Path:
     """Create a folder readable only by its owner (0700), whatever the umask.
 
-    The data folder is always tightened; any other existing folder (say, the
-    parent of a `--db` the user picked) is left as the user set it. A folder
+    The data folder is always tightened (others lose access; nothing is added);
+    any other existing folder (say, the parent of a `--db` the user picked) is
+    left as the user set it. A folder
     inside a PEERJOURNAL_HOME that does not exist is refused (MissingHome, an
     OSError): that home may be an encrypted drive that is not mounted, and
     words written onto the empty mount point would sit where they were not
@@ -121,8 +122,14 @@ def ensure_private_dir(path: Path) -> Path:
         if not root.is_dir() and (path == root or root in path.parents):
             raise MissingHome(root)
     path.mkdir(parents=True, exist_ok=True)
-    if not existed or path.resolve() == data_dir().resolve():
+    if not existed:
         path.chmod(0o700)
+    elif path.resolve() == data_dir().resolve():
+        # Others lose access; the owner gains none: a folder made read-only on purpose
+        # stays read-only.
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & ~0o700:
+            path.chmod(mode & 0o700)
     return path
 
 
