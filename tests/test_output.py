@@ -228,9 +228,17 @@ def test_a_uid_twice_with_different_words_names_both_and_keeps_the_first(
     result = run("import", str(path))
     assert result.exit_code == 0, result.output
     said = result.stderr.replace("\n", " ")
-    assert "1 added" in said
-    assert f"entry 2 (uid {'c' * 32}) differs from entry #1" in said
+    assert "1 added, 0 already present, 1 not imported." in said
+    assert (
+        f"the file's entry 2 (uid {'c' * 32}) is another version of its entry 1, "
+        "which was added as entry #1"
+    ) in said
     assert json.loads(run("show", "1", "--json").stdout)["what_happened"] == "the first telling"
+    # Another file, later, with the second telling: the journal's version is named.
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps({"format": "peerjournal", "format_version": 1, "entries": [other]}))
+    again = " ".join(run("import", str(later)).stderr.split())
+    assert f"the file's entry 1 (uid {'c' * 32}) differs from your journal's entry #1" in again
 
 
 def test_customize_makes_a_private_guide_even_with_an_open_umask(

@@ -138,17 +138,29 @@ class _Importer:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.report = ImportReport()
+        # Where in this file each uid added by it was: a second version names the first.
+        self.added_at: dict[str, int | str] = {}
 
     def entry(self, imported: ImportedEntry, where: int | str) -> None:
         found = self.journal.has_uid(imported.uid)
         if found is None:
             self.journal.import_entry(imported)
             self.report.added += 1
+            self.added_at[imported.uid] = where
             return
-        self.report.present += 1
-        if _content(found) != _content(imported.content):
+        if _content(found) == _content(imported.content):
+            self.report.present += 1
+            return
+        first = self.added_at.get(imported.uid)
+        if first is not None:
             self.report.conflicts.append(
-                f"{where} (uid {imported.uid}) differs from entry #{found.id}, which was kept"
+                f"the file's {where} (uid {imported.uid}) is another version of its "
+                f"{first}, which was added as entry #{found.id}"
+            )
+        else:
+            self.report.conflicts.append(
+                f"the file's {where} (uid {imported.uid}) differs from your journal's "
+                f"entry #{found.id}, which was kept"
             )
 
     def intention(self, intention: Intention) -> None:

@@ -212,7 +212,8 @@ def import_command(
         writing(ctx, create=True) as journal,
     ):
         report = import_file(journal, file, names=names, on_progress=advance, handle=handle)
-    message = f"Imported {file}: {report.added} added, {report.present} already present."
+    message = f"Imported {file}: {report.added} added, {report.present} already present"
+    message += f", {len(report.conflicts)} not imported." if report.conflicts else "."
     if report.intentions_added:
         message += f" {render.plural(report.intentions_added, 'weekly intention')} added."
     render.notice(message)
@@ -220,8 +221,8 @@ def import_command(
         render.notice(f"Not imported: {conflict}.")
     if report.conflicts:
         render.notice(
-            "The journal's own version of each was kept. To take the file's version "
-            "instead, delete that entry (peerjournal delete N) and import the file again."
+            "The version already in the journal was kept each time. To take another "
+            "instead, delete that entry (peerjournal delete N) and import again."
         )
 
 
