@@ -143,6 +143,21 @@ def test_the_first_save_says_where_the_journal_was_started(run: RunCli, journal_
     assert "Started a new journal" not in second.stderr
 
 
+def test_an_import_refused_into_a_new_place_leaves_no_journal_behind(
+    run: RunCli, journal_home: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "peerjournal", "format_version": 1, "entries": [{}]}))
+    result = run("import", str(bad))
+    assert result.exit_code == 1, result.output
+    assert "Nothing was imported" in result.stderr
+    assert "Started a new journal" not in result.stderr
+    assert list(journal_home.iterdir()) == []
+    # A good file afterwards starts the journal, and says where.
+    good = run("log", "--note", "The first one", "--no-input")
+    assert f"Started a new journal at {journal_home / 'journal.db'}" in good.stderr
+
+
 @pytest.mark.parametrize(
     "args",
     [["list"], ["export"], ["backup"], ["log", "--note", "secret words", "--no-input"],

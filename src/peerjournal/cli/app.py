@@ -148,7 +148,8 @@ def writing(ctx: typer.Context, *, create: bool = False) -> "Iterator[Journal]":
     """The journal, to change: how every command that writes reaches it.
 
     One transaction for the command. Only a command that adds entries (`create`)
-    starts a journal where there is none, and says where; the others, with
+    starts a journal where there is none, and says where once it is done (a
+    journal started by a command that then fails is removed); the others, with
     nothing to change, say that there is no journal yet.
     """
     from peerjournal import render
@@ -158,10 +159,31 @@ def writing(ctx: typer.Context, *, create: bool = False) -> "Iterator[Journal]":
     where = location(ctx)
     if not create and not exists(where.path):
         raise missing(where)
-    with open_journal(where) as journal:
-        if journal.created:
-            render.notice(f"Started a new journal at {journal.path}")
-        yield journal
+    created = False
+    try:
+        with open_journal(where) as journal:
+            created = journal.created
+            yield journal
+    except BaseException:
+        if created:
+            # Nothing was added after all (an import refused, say): no empty journal is
+            # left where there was none.
+            from peerjournal import encryption
+            from peerjournal.db import dispose_engines
+
+            dispose_engines()
+            encryption.forget_files()
+            for leftover in (
+                where.path,
+                *(
+                    where.path.with_name(f"{where.path.name}{s}")
+                    for s in ("-wal", "-shm", "-journal")
+                ),
+            ):
+                leftover.unlink(missing_ok=True)
+        raise
+    if created:
+        render.notice(f"Started a new journal at {where.path}")
 
 
 _GUIDE_FOR_READING = "peerjournal.guide_for_reading"
