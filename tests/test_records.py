@@ -169,3 +169,18 @@ def test_labels_of_days_are_one_format() -> None:
     assert records.span_label(date(2025, 12, 29), date(2026, 1, 4)) == (
         "Mon 29 Dec 2025 \u2013 Sun 4 Jan 2026"
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("crisis", "'crisis' is not a flag; did you mean safety (a safety concern or crisis"),
+        ("role", "'role' is not a flag; did you mean boundary (a boundary or role question"),
+        ("shared", "'shared' is not a flag. Choose from: safety, debrief, boundary,"),
+        ("zebra", "'zebra' is not a flag. Choose from: safety, debrief, boundary,"),
+    ],
+)
+def test_a_word_from_a_flags_meaning_points_to_that_flag(typed: str, said: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        records.parse_flag(typed)
+    assert str(refused.value).startswith(said)

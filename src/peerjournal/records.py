@@ -101,6 +101,10 @@ def parse_flag(text: str) -> str:
     if len(matches) == 1:
         return matches[0]
     shown = text.strip()[:40]
+    # A word from a flag's meaning ("crisis", "story") points to that flag.
+    meant = [f for f, meaning in FLAGS.items() if given and given in meaning.split()]
+    if len(meant) == 1:
+        raise InvalidValue(f"'{shown}' is not a flag; did you mean {meant[0]} ({FLAGS[meant[0]]})?")
     raise InvalidValue(f"'{shown}' is not a flag. Choose from: {', '.join(names)}.")
 
 
