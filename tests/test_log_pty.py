@@ -771,3 +771,14 @@ def test_at_the_keyboard_but_piped_out_nothing_is_asked_or_changed(
     assert "exit=1" in shown, shown
     assert "[y/N]" not in shown and "When was the conversation" not in shown
     assert show(journal_home, 1)["what_happened"] == "Kept as it is."
+
+
+def test_a_drive_not_connected_is_said_before_any_question(tmp_path: Path) -> None:
+    """Nothing typed can be lost: with nowhere to keep answers, none is asked for."""
+    missing = tmp_path / "usb-stick" / "journal"
+    child = spawn(missing)
+    assert finish(child) == 1
+    shown = " ".join(child.before.split())
+    assert f"The folder {missing} does not exist, so no journal was started" in shown
+    assert "When was the conversation" not in shown
+    assert not (tmp_path / "usb-stick").exists()

@@ -329,6 +329,16 @@ def prepare_new(location: Location) -> bool:
     return True
 
 
+def check_folder(location: Location) -> None:
+    """Refuse a chosen folder that is not there (a drive not connected, say), before
+    anything is asked or written; the platform's own folder is made when needed."""
+    if location.chosen and not location.path.parent.is_dir():
+        raise DatabaseError(
+            f"The folder {location.path.parent} does not exist, so no journal was started "
+            "there (is the drive connected?). Create the folder first, or choose another place."
+        )
+
+
 def ready_folder(location: Location) -> None:
     """Make sure the journal's folder is there (0700) before a journal file is written in it.
 
@@ -341,11 +351,7 @@ def ready_folder(location: Location) -> None:
             f"{path} is a folder, not a journal file. Give a file name, for example "
             f"--db {path / paths.DB_FILENAME}"
         )
-    if location.chosen and not path.parent.is_dir():
-        raise DatabaseError(
-            f"The folder {path.parent} does not exist, so no journal was started there "
-            "(is the drive connected?). Create the folder first, or choose another place."
-        )
+    check_folder(location)
     try:
         paths.ensure_private_dir(path.parent)
     except OSError as exc:

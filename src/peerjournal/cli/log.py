@@ -197,6 +197,10 @@ def log_command(
     guide = load_guide()
     where = location(ctx)
     if options.guided:
+        from peerjournal.db import check_folder
+
+        # Before the first question: answers that could be kept nowhere are not asked for.
+        check_folder(where)
         record = _guided_log(options, guide, where, _glance(ctx))
     else:
         record = _scripted_log(options, guide, where)
