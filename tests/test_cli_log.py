@@ -452,8 +452,16 @@ def test_when_not_even_a_draft_can_be_written_the_text_is_shown_back(
     assert result.stderr.count("Error: ") == 1
 
 
+@pytest.fixture
+def unplugged_after_the_start(monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path) -> Path:
+    """A folder that was there when the log began and is gone once something is typed
+    (a drive unplugged mid-entry): the check before the first question passed."""
+    monkeypatch.setattr("peerjournal.db.check_folder", lambda _location: None)
+    return home_is_a_file
+
+
 def test_guided_log_without_a_usable_folder_shows_the_text_back(
-    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, unplugged_after_the_start: Path
 ) -> None:
     guided(monkeypatch)
     typed = [*FACTS, "words I must not lose", "", "", "", *AFTER, ""]
@@ -464,13 +472,23 @@ def test_guided_log_without_a_usable_folder_shows_the_text_back(
 
 
 def test_stopping_without_a_usable_folder_shows_the_text_back(
-    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, unplugged_after_the_start: Path
 ) -> None:
     guided(monkeypatch)
     result = run("log", input="\n\n\n\n\nwords I must not lose\n")
     assert result.exit_code == 130, result.output
     assert "Traceback" not in result.output
     assert "words I must not lose" in result.stderr.split(SHOWN_BACK)[1]
+
+
+def test_guided_log_into_a_folder_that_is_not_there_asks_nothing(
+    run: RunCli, monkeypatch: pytest.MonkeyPatch, home_is_a_file: Path
+) -> None:
+    guided(monkeypatch)
+    result = run("log", input="words typed ahead\n")
+    assert result.exit_code == 1, result.output
+    assert "does not exist, so no journal was started" in result.stderr
+    assert "When was the conversation" not in result.stderr
 
 
 def test_stopping_at_the_resume_offer_says_the_draft_is_still_kept(
