@@ -705,6 +705,8 @@ def _database_before_prompt(env: dict[str, str]) -> str | None:
     probe_env = dict(env)
     probe_env["PEERJOURNAL_HOME"] = str(WORK / "run" / "pty-home-probe")
     shutil.rmtree(probe_env["PEERJOURNAL_HOME"], ignore_errors=True)
+    # A chosen home must exist: the guided log refuses a missing one before its first prompt.
+    Path(probe_env["PEERJOURNAL_HOME"]).mkdir(parents=True)
     child = pexpect.spawn(
         sys.executable,
         ["-c", PROMPT_ORDER_PROBE],
