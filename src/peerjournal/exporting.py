@@ -25,13 +25,13 @@ from peerjournal import db
 from peerjournal.output import inert, json_text
 from peerjournal.queries import EVERYTHING, Reader
 from peerjournal.records import (
-    REFLECTION_PROMPTS,
     Entry,
     EntryFilter,
     Intention,
     day_label,
     entry_as_dict,
     mode_label,
+    reflection_parts,
     when_label,
 )
 
@@ -272,10 +272,8 @@ def _markdown_entry(entry: Entry) -> str:
         facts.append("Marked for supervision")
     if facts:
         lines += [f"*{' · '.join(facts)}*", ""]
-    for prompt in REFLECTION_PROMPTS:
-        text: str = getattr(entry, prompt.field)
-        if text.strip():
-            lines += [f"**{prompt.label}**", "", text.strip(), ""]
+    for prompt, text in reflection_parts(entry):
+        lines += [f"**{prompt.label}**", "", text.strip(), ""]
     if entry.ratings:
         lines += ["**Ratings**", ""]
         for rating in entry.ratings:

@@ -126,7 +126,6 @@ PASSAGE_WORDS = 16
 # Where a passage may start: among the first this many matches (a pasted wall of one
 # word has thousands, and any of them serves).
 _PASSAGE_STARTS = 200
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def search_terms(text: str) -> tuple[tuple[str, bool], ...]:
@@ -137,7 +136,7 @@ def search_terms(text: str) -> tuple[tuple[str, bool], ...]:
         if token in "()" or token in _OPERATORS:
             continue
         prefix = token.endswith("*")
-        words = _WORD.findall(token.strip('"*'))
+        words = _BAREWORD.findall(token.strip('"*'))
         for index, word in enumerate(words):
             terms[(_fold(word), prefix and index == len(words) - 1)] = None
     return tuple(terms)
@@ -171,14 +170,15 @@ def passage(entry: Entry, terms: Sequence[tuple[str, bool]]) -> tuple[tuple[str,
 
 
 def _passage_in(text: str, terms: Sequence[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
-    words = list(_WORD.finditer(text))
-    hits = [i for i, word in enumerate(words) if _matches(word.group(), terms)]
+    words = list(_BAREWORD.finditer(text))
+    folded = [_fold(word.group()) for word in words]
+    hits = [i for i, word in enumerate(folded) if _matches(word, terms)]
     if not hits:
         return ()
     best, most = hits[0], 0
     for at, start in enumerate(hits[:_PASSAGE_STARTS]):
         near = hits[at : bisect_left(hits, start + PASSAGE_WORDS)]
-        seen = {_fold(words[i].group()) for i in near}
+        seen = {folded[i] for i in near}
         if len(seen) > most:
             best, most = start, len(seen)
     # A few words before the first match, so that it is read in its sentence.
@@ -200,6 +200,6 @@ def _passage_in(text: str, terms: Sequence[tuple[str, bool]]) -> tuple[tuple[str
     return tuple(pieces)
 
 
-def _matches(word: str, terms: Sequence[tuple[str, bool]]) -> bool:
-    folded = _fold(word)
+def _matches(folded: str, terms: Sequence[tuple[str, bool]]) -> bool:
+    """Whether a word, folded, is one of the search's words (or starts as a prefix does)."""
     return any(folded.startswith(term) if prefix else folded == term for term, prefix in terms)
