@@ -168,19 +168,13 @@ def writing(ctx: typer.Context, *, create: bool = False) -> "Iterator[Journal]":
         if created:
             # Nothing was added after all (an import refused, say): no empty journal is
             # left where there was none.
-            from peerjournal import encryption
+            from peerjournal import encryption, housekeeping
             from peerjournal.db import dispose_engines
 
             dispose_engines()
             encryption.forget_files()
-            for leftover in (
-                where.path,
-                *(
-                    where.path.with_name(f"{where.path.name}{s}")
-                    for s in ("-wal", "-shm", "-journal")
-                ),
-            ):
-                leftover.unlink(missing_ok=True)
+            # Wiped as any copy is: a rolled-back import may have left words in its log.
+            housekeeping.remove_copy(where.path)
         raise
     if created:
         render.notice(f"Started a new journal at {where.path}")
