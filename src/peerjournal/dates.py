@@ -417,7 +417,7 @@ def parse_due(text: str, *, now: datetime | None = None, made: datetime | None =
     """
     current = _local_now(now)
     back_dated = made is not None and _local_now(made).date() < current.date()
-    if made is not None and back_dated:
+    if back_dated and made is not None:  # (`made` again only for the type checker)
         current = _local_now(made)
     today = current.date()
     words = _normalise(text, what="when the follow-up is due", examples=_DUE_EXAMPLES)

@@ -109,11 +109,10 @@ def ensure_private_dir(path: Path) -> Path:
 
     The data folder is always tightened (others lose access; nothing is added);
     any other existing folder (say, the parent of a `--db` the user picked) is
-    left as the user set it. A folder
-    inside a PEERJOURNAL_HOME that does not exist is refused (MissingHome, an
-    OSError): that home may be an encrypted drive that is not mounted, and
-    words written onto the empty mount point would sit where they were not
-    meant to be.
+    left as the user set it. A folder inside a PEERJOURNAL_HOME that does not
+    exist is refused (MissingHome, an OSError): that home may be an encrypted
+    drive that is not mounted, and words written onto the empty mount point
+    would sit where they were not meant to be.
     """
     existed = path.is_dir()
     home = os.environ.get(ENV_HOME)

@@ -196,6 +196,11 @@ class Feeling:
     seen: tuple[float, ...] = ()
 
     @property
+    def from_one_conversation(self) -> bool:
+        """A low week that is one conversation: said as that, not as a heavy week."""
+        return self.suggestion == "low" and self.ratings == 1
+
+    @property
     def offer_support(self) -> bool:
         """Whether the weeks were heavy enough to offer the guide's support contacts."""
         return self.suggestion in ("low-run", "falling", "low")

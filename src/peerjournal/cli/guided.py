@@ -145,8 +145,6 @@ class GuidedFlow:
     on_first_answer: Callable[[], None] | None = None
     # The step being asked, so that a line stopped half-typed comes back at the same one.
     asking: str = ""
-    # What was on the line when Ctrl-C stopped a question ("" without line editing).
-    stopped_line: Callable[[], str] = terminal.unfinished_line
 
     def run(self) -> None:
         for step in STEPS:
@@ -212,7 +210,7 @@ class GuidedFlow:
 
     def keep_stopped_line(self, prefill: str) -> None:
         """Ctrl-C mid-line: the words on the line join the draft, for the same question."""
-        stopped = self.stopped_line()
+        stopped = terminal.unfinished_line()
         if stopped.strip() and stopped != prefill:
             self.draft.unfinished, self.draft.unfinished_step = stopped, self.asking
             self.typed = True

@@ -262,7 +262,7 @@ def _focus_text(review: Review) -> Text:
 
 def _support_text(review: Review) -> Text:
     """The guide's support contacts, offered gently (never in red)."""
-    one = review.feeling.suggestion == "low" and review.feeling.ratings == 1
+    one = review.feeling.from_one_conversation
     body = Text("Go gently. " if one else "That is a lot to carry. Go gently. ")
     if review.support:
         body.append("It can help to talk it through with:")
@@ -298,9 +298,7 @@ def _feeling_text(review: Review) -> Text:
         body.append(f"  {trend_numbers(values)}", style="dim")
     if feeling.suggestion in _HEAVY:
         body.append("\n")
-        heavy = _HEAVY[feeling.suggestion]
-        if feeling.suggestion == "low" and feeling.ratings == 1:
-            heavy = _ONE_HEAVY
+        heavy = _ONE_HEAVY if feeling.from_one_conversation else _HEAVY[feeling.suggestion]
         body.append(heavy, style="italic")
         if feeling.offer_support:
             body.append("\n")
